@@ -1,0 +1,40 @@
+"""EBS: encryption of volumes and encryption by default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from collector.cloud.aws import AwsContext
+from collector.model import Result
+from collector.plugin import check
+
+
+@check(
+    id="aws_ebs_volume_encrypted",
+    criteria=("CC6.1",),
+    permissions=("ec2:DescribeVolumes", "ec2:GetEbsEncryptionByDefault"),
+)
+def ebs_volume_encrypted(ctx: AwsContext) -> Iterator[Result]:
+    """EBS volumes are encrypted at rest, and new volumes are encrypted by default.
+
+    Regional. One result per volume, attached or not (resource: the volume ARN), and one for the
+    region's EBS encryption-by-default setting (resource:
+    `arn:<partition>:ec2:<region>:<account>:account/ebs-encryption-by-default`, as EBS has no ARN
+    for this account setting). The setting is judged in every region the run covers, with or
+    without volumes: it decides whether the next volume created there is encrypted.
+    """
+    for volume in ctx.paginate("ec2", "describe_volumes", "Volumes"):
+        key = volume.get("KmsKeyId")
+        yield Result.of(
+            ctx.arn("ec2", f"volume/{volume['VolumeId']}"),
+            bool(volume.get("Encrypted")),
+            f"the volume is encrypted (KMS key {key})" if key else "the volume is encrypted",
+            "the volume is not encrypted",
+        )
+    default = ctx.call("ec2", "get_ebs_encryption_by_default")
+    yield Result.of(
+        ctx.arn("ec2", "account/ebs-encryption-by-default"),
+        bool(default.get("EbsEncryptionByDefault")),
+        f"EBS encryption by default is enabled in {ctx.region}",
+        f"EBS encryption by default is disabled in {ctx.region}",
+    )

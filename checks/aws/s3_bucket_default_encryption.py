@@ -1,0 +1,66 @@
+"""S3: default (server-side) encryption of every bucket."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from checks.aws._s3 import bucket_arn, bucket_names, unreadable
+from collector.cloud.aws import AwsContext
+from collector.cloud.base import CloudError
+from collector.model import Result
+from collector.plugin import check
+
+NO_RULE = ("ServerSideEncryptionConfigurationNotFoundError",)
+KMS_ALGORITHMS = {"aws:kms": "SSE-KMS", "aws:kms:dsse": "DSSE-KMS"}
+
+
+@check(
+    id="aws_s3_bucket_default_encryption",
+    criteria=("CC6.1", "C1.1"),
+    permissions=("s3:ListAllMyBuckets", "s3:GetEncryptionConfiguration"),
+    scoping="global",
+)
+def s3_bucket_default_encryption(ctx: AwsContext, *, require_kms: bool = False) -> Iterator[Result]:
+    """S3 buckets encrypt new objects at rest by default.
+
+    Since January 2023 S3 encrypts every new object with SSE-S3 when a bucket has no explicit
+    rule; AWS now reports that as an AES256 rule, while older APIs and moto answer
+    ServerSideEncryptionConfigurationNotFoundError. Both are read as "SSE-S3 by default" and
+    pass. With `require_kms`, a bucket passes only if its default rule is SSE-KMS or DSSE-KMS
+    with a customer-chosen key: a rule naming no key, or an `alias/aws/...` key, uses the
+    AWS-managed `aws/s3` key and fails. (The key itself is not described: it may live in
+    another account.)
+    """
+    for name in bucket_names(ctx):
+        arn = bucket_arn(ctx, name)
+        try:
+            body = ctx.call("s3", "get_bucket_encryption", Bucket=name, absent=NO_RULE)
+        except CloudError as exc:
+            yield unreadable(arn, "default encryption", exc)
+            continue
+        rules = [] if body is None else body["ServerSideEncryptionConfiguration"].get("Rules", [])
+        defaults = [r["ApplyServerSideEncryptionByDefault"] for r in rules
+                    if r.get("ApplyServerSideEncryptionByDefault")]
+        yield _verdict(arn, defaults, require_kms)
+
+
+def _verdict(arn: str, defaults: list[dict[str, Any]], require_kms: bool) -> Result:
+    if not defaults:
+        seen = "no explicit default encryption rule: S3 applies SSE-S3 (AES256) by default"
+        if require_kms:
+            return Result.failed(arn, f"{seen}, not SSE-KMS with a customer-managed key")
+        return Result.passed(arn, seen)
+    rule = defaults[0]
+    algorithm = str(rule.get("SSEAlgorithm", ""))
+    key = str(rule.get("KMSMasterKeyID") or "")
+    if algorithm in KMS_ALGORITHMS:
+        kind = KMS_ALGORITHMS[algorithm]
+        if key and "alias/aws/" not in key:
+            return Result.passed(arn, f"default encryption is {kind} with key {key}")
+        seen = f"default encryption is {kind} with the AWS-managed key {key or 'aws/s3'}"
+        return Result.failed(arn, seen) if require_kms else Result.passed(arn, seen)
+    seen = f"default encryption is SSE-S3 ({algorithm or 'AES256'})"
+    if require_kms:
+        return Result.failed(arn, f"{seen}, not SSE-KMS with a customer-managed key")
+    return Result.passed(arn, seen)

@@ -1,0 +1,42 @@
+"""S3: object versioning on every bucket."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checks.aws._s3 import bucket_arn, bucket_names, unreadable
+from collector.cloud.aws import AwsContext
+from collector.cloud.base import CloudError
+from collector.model import Result
+from collector.plugin import check
+
+
+@check(
+    id="aws_s3_bucket_versioning_enabled",
+    criteria=("CC7.5", "A1.2", "PI1.5"),
+    permissions=("s3:ListAllMyBuckets", "s3:GetBucketVersioning"),
+    scoping="global",
+)
+def s3_bucket_versioning_enabled(ctx: AwsContext) -> Iterator[Result]:
+    """S3 buckets keep prior versions of objects (versioning is enabled).
+
+    Every bucket is judged: which buckets hold business or log data cannot be told from the
+    API. A bucket whose versioning was never enabled reports no Status; a suspended bucket keeps
+    its old versions but no longer creates new ones, and fails. MFA delete is reported, not
+    required.
+    """
+    for name in bucket_names(ctx):
+        arn = bucket_arn(ctx, name)
+        try:
+            body = ctx.call("s3", "get_bucket_versioning", Bucket=name)
+        except CloudError as exc:
+            yield unreadable(arn, "versioning", exc)
+            continue
+        status = body.get("Status")
+        mfa = " with MFA delete" if body.get("MFADelete") == "Enabled" else ""
+        if status == "Enabled":
+            yield Result.passed(arn, f"versioning is enabled{mfa}")
+        elif status == "Suspended":
+            yield Result.failed(arn, "versioning is suspended")
+        else:
+            yield Result.failed(arn, "versioning has never been enabled")

@@ -1,0 +1,92 @@
+"""`evidence collect`: one run now, with a progress bar and a summary per criterion and check."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from collector.cli.context import AppContext
+from collector.cli.errors import EXIT_FAILING, EXIT_OK, EXIT_PARTIAL, UserError
+from collector.output.tables import print_summary, stdout_console
+from collector.plugin import Check
+from collector.runner import Runner, RunOutcome, Selection, select_checks
+from collector.summary import summarise
+
+
+@click.command()
+@click.option("--check", "check_globs", multiple=True, metavar="GLOB",
+              help="Only checks whose id matches (repeatable), e.g. 'aws_s3_*'.")
+@click.option("--region", "regions", multiple=True, metavar="REGION",
+              help="Only these regions (repeatable); global checks always run.")
+@click.option("--provider", "providers", multiple=True,
+              type=click.Choice(["aws", "gcp", "azure"]), help="Only these providers.")
+@click.option("--fail-on", type=click.Choice(["fail", "never"]), default="never",
+              show_default=True, help="fail: exit 1 when any check fails.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="json: one summary object on stdout.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on stderr [default: when stderr is a terminal].")
+@click.pass_obj
+def collect(app: AppContext, check_globs: tuple[str, ...], regions: tuple[str, ...],
+            providers: tuple[str, ...], fail_on: str, fmt: str, progress: bool | None) -> int:
+    """Collect evidence now: one run against the clouds in the configuration.
+
+    Every distinct API request is made once; responses, their provenance and the results are
+    stored content-addressed and the run is sealed into the hash chain. Exit code 3 when the
+    run is partial (some scopes or checks errored), 1 with --fail-on fail when a check failed.
+    """
+    sel = Selection(check_globs, regions, providers)
+    chosen = select_checks(app.registry, app.loaded, sel)
+    if not chosen:
+        raise UserError("no check matches the selection (see `evidence checks`)")
+    outcome = run_with_progress(app, chosen, sel, progress, fmt)
+    return exit_code(outcome, fail_on)
+
+
+def run_with_progress(app: AppContext, chosen: list[Check], sel: Selection,
+                      progress: bool | None, fmt: str) -> RunOutcome:
+    err = Console(stderr=True)
+    show = err.is_terminal if progress is None else progress
+    endpoint = app.loaded.settings.aws.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+    with Progress(TextColumn("[bold]collecting[/bold]"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TextColumn("{task.description}"), console=err,
+                  disable=not show, transient=True) as bar:
+        task = bar.add_task("", total=0)
+
+        def on_progress(added: int, label: str) -> None:
+            if added:
+                bar.update(task, total=(bar.tasks[0].total or 0) + added)
+            else:
+                bar.update(task, advance=1, description=label)
+
+        runner = Runner(app.repo, app.loaded, app.catalog, chosen, progress=on_progress,
+                        endpoint_url=endpoint)
+        outcome = runner.run(sel)
+    for item in outcome.scope_errors:
+        err.print(f"[yellow]evidence: {item.provider} {item.scope}: {item.code}: "
+                  f"{item.message}[/yellow]", highlight=False)
+    summary = summarise(app.repo, app.repo.get_run(outcome.run_id))
+    if fmt == "json":
+        total = summary.total
+        click.echo(json.dumps({
+            "run_id": outcome.run_id, "status": outcome.status,
+            "manifest_sha256": outcome.manifest_sha256,
+            "pass": total.passed, "fail": total.failed, "error": total.errors,
+            "not_applicable": total.not_applicable,
+            "scope_errors": [vars(s) for s in outcome.scope_errors]}))
+    else:
+        print_summary(stdout_console(), summary, app.catalog)
+    return outcome
+
+
+def exit_code(outcome: RunOutcome, fail_on: str) -> int:
+    """3 for a partial or failed run takes precedence over 1 for failing checks."""
+    if outcome.status != "complete":
+        return EXIT_PARTIAL
+    if fail_on == "fail" and outcome.counts.get("fail", 0):
+        return EXIT_FAILING
+    return EXIT_OK

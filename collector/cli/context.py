@@ -1,0 +1,50 @@
+"""What every command needs: the loaded config, the database and the check registry."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from collector.plugin import Registry, discover
+from collector.runner import reap_interrupted
+from config.criteria import Catalog, load_catalog
+from config.loader import LoadedConfig, load_config
+from storage import Repository
+
+DEFAULT_DB_URL = "sqlite:///evidence.db"
+
+
+@dataclass
+class AppContext:
+    """Lazily opened: `evidence checks` never touches the database."""
+
+    config_path: Path | None
+    db_url: str | None
+    preloaded: LoadedConfig | None = None
+    """A config built in code (the demo) instead of read from a file."""
+
+    @cached_property
+    def loaded(self) -> LoadedConfig:
+        if self.preloaded is not None:
+            return self.preloaded
+        return load_config(self.config_path, dict(os.environ))
+
+    @cached_property
+    def registry(self) -> Registry:
+        return discover()
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return load_catalog()
+
+    @property
+    def database_url(self) -> str:
+        return self.db_url or self.loaded.settings.database_url or DEFAULT_DB_URL
+
+    @cached_property
+    def repo(self) -> Repository:
+        repo = Repository.open(self.database_url)
+        reap_interrupted(repo)
+        return repo

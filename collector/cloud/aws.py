@@ -1,0 +1,363 @@
+"""AWS: sessions, memoised and recorded calls, pagination, retries — the only boto3 user.
+
+One `AwsAccount` per account and run holds the credentials, a client per service and region,
+the memo shared by every check and region of that account, and the per-scope statistics.
+Checks see an `AwsContext`: the account viewed from one region (or "global").
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from collector.cloud.base import (
+    AccessDenied,
+    CallLog,
+    CloudError,
+    EvidenceSink,
+    Memo,
+    NotOffered,
+    ScopeStats,
+    ScopeUnavailable,
+)
+from collector.cloud.normalise import normalise_response, redact_params
+from storage.canonical import canonical_json
+from storage.records import CallRecord
+
+GLOBAL = "global"
+GLOBAL_SERVICES = frozenset({"iam", "s3", "s3control", "organizations", "cloudfront", "route53",
+                             "sts"})
+"""Services read once per account, never per region (S3: bucket listing and bucket settings)."""
+
+ACCESS_DENIED = frozenset({
+    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",
+    "AuthorizationError", "AuthorizationErrorException", "Forbidden",
+    "InsufficientPrivilegesException", "AccessDeniedForDependencyException",
+})
+NOT_OFFERED = frozenset({"OptInRequired", "SubscriptionRequiredException",
+                         "UnsupportedOperation", "UnknownOperationException"})
+WAIT_ATTEMPTS = 6
+WAIT_BASE_SECONDS = 0.25
+"""Polling for "not ready yet" answers (e.g. the IAM credential report being generated)."""
+BAD_CREDENTIALS = frozenset({"ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId",
+                             "UnrecognizedClientException", "AuthFailure", "RequestExpired",
+                             "SignatureDoesNotMatch", "InvalidToken"})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A memoised request: its normalised body (or error) and its provenance digest."""
+
+    body: Any
+    digest: str
+    error: CloudError | None
+
+
+def client_config(max_workers: int, tool_version: str) -> Config:
+    """Adaptive retries (client-side rate limiting after throttling), bounded timeouts."""
+    return Config(
+        retries={"mode": "adaptive", "total_max_attempts": 8},
+        max_pool_connections=max(10, max_workers * 2),
+        connect_timeout=10,
+        read_timeout=60,
+        user_agent_extra=f"evidence/{tool_version}",
+    )
+
+
+class AwsAccount:
+    """One account for one run: credentials, clients, memo and scope statistics."""
+
+    def __init__(
+        self,
+        session: boto3.Session,
+        *,
+        sink: EvidenceSink,
+        home_region: str,
+        endpoint_url: str | None,
+        config: Config,
+    ) -> None:
+        self.session = session
+        self.sink = sink
+        self.home_region = home_region
+        self.endpoint_url = endpoint_url
+        self.config = config
+        self.memo = Memo()
+        self.account_id = ""
+        self.identity = ""
+        self.partition = "aws"
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+        self.stats: dict[str, ScopeStats] = {}
+        self.regions: list[str] = []
+        """Regions this run covers in the account (resolved by aws_accounts.open_accounts)."""
+
+    # -- setup ---------------------------------------------------------------------------
+    def connect(self, expected_account: str | None = None) -> None:
+        """Establish who we are (sts:GetCallerIdentity); a failure makes the scope unavailable."""
+        log = CallLog()
+        try:
+            ident = self._fetch("sts", "get_caller_identity", {}, GLOBAL, log, None)
+        except CloudError as exc:
+            raise ScopeUnavailable(exc.code, exc.detail, operation="sts:GetCallerIdentity") from exc
+        if not isinstance(ident, dict):
+            raise ScopeUnavailable("NoIdentity", "sts:GetCallerIdentity returned nothing")
+        self.account_id = str(ident["Account"])
+        self.identity = str(ident["Arn"])
+        self.partition = self.identity.split(":")[1] if self.identity.count(":") > 2 else "aws"
+        for st in self.stats.values():
+            st.scope, st.identity = self.account_id, self.identity
+        if expected_account and self.account_id != expected_account:
+            raise ScopeUnavailable(
+                "AccountMismatch",
+                f"credentials belong to account {self.account_id}, not {expected_account}",
+            )
+
+    def scope_stats(self, region: str) -> ScopeStats:
+        with self._lock:
+            st = self.stats.get(region)
+            if st is None:
+                st = ScopeStats("aws", self.account_id, region, self.identity)
+                self.stats[region] = st
+            return st
+
+    def client(self, service: str, region: str) -> Any:
+        with self._lock:  # boto3 sessions are not thread-safe; clients are
+            key = (service, region)
+            if key not in self._clients:
+                kwargs: dict[str, Any] = {"region_name": region, "config": self.config}
+                if self.endpoint_url:
+                    kwargs["endpoint_url"] = self.endpoint_url
+                client = self.session.client(service, **kwargs)
+                if service == "s3control" and self.endpoint_url:
+                    client.meta.events.register("before-sign.s3-control", _strip_account_host)
+                self._clients[key] = client
+            return self._clients[key]
+
+    def context(self, region: str, log: CallLog) -> AwsContext:
+        return AwsContext(self, region, log)
+
+    def enabled_regions(self) -> list[str]:
+        """The account's enabled regions (ec2:DescribeRegions without AllRegions)."""
+        body = self._fetch("ec2", "describe_regions", {}, self.home_region, CallLog(), None)
+        return sorted(r["RegionName"] for r in body["Regions"])
+
+    # -- requests ------------------------------------------------------------------------
+    def _fetch(
+        self,
+        service: str,
+        operation: str,
+        params: Mapping[str, Any],
+        region: str,
+        log: CallLog,
+        page_key: str | None,
+        absent: tuple[str, ...] = (),
+        wait_for: tuple[str, ...] = (),
+    ) -> Any:
+        if service in GLOBAL_SERVICES:
+            label = GLOBAL
+        else:  # a regional API called from a global check goes to (and is recorded in) home
+            label = self.home_region if region == GLOBAL else region
+        key = (service, operation, label, canonical_json(params), page_key is not None)
+        outcome = self.memo.get(key, lambda: self._request(service, operation, params, label,
+                                                           page_key is not None, wait_for))
+        log.add(outcome.digest)
+        if outcome.error is not None:
+            if outcome.error.code in absent:
+                return None
+            raise outcome.error
+        return outcome.body
+
+    def _offered(self, service: str, region: str) -> bool:
+        """False when botocore's endpoint data says the service has no endpoint in `region`."""
+        if self.endpoint_url:
+            return True
+        with self._lock:
+            key = ("_offered", service)
+            if key not in self._clients:
+                self._clients[key] = self.session.get_available_regions(service, self.partition)
+            offered = self._clients[key]
+        return not offered or region in offered
+
+    def _request(
+        self,
+        service: str,
+        operation: str,
+        params: Mapping[str, Any],
+        label: str,
+        paged: bool,
+        wait_for: tuple[str, ...] = (),
+    ) -> Outcome:
+        region = self.home_region if label == GLOBAL else label
+        stats = self.scope_stats(label)
+        if not self._offered(service, region):
+            err = NotOffered("ServiceNotInRegion", f"{service} is not offered in {region}")
+            return Outcome(None, "", err)
+        client = self.client(service, region)
+        sent = _Sent()
+        for attempt in range(1, WAIT_ATTEMPTS + 1):
+            sent = _send(client, service, operation, params, paged, sent)
+            if not (sent.error and sent.error.code in wait_for) or attempt == WAIT_ATTEMPTS:
+                break
+            time.sleep(WAIT_BASE_SECONDS * 2**attempt)
+        body: Any = None
+        sha: str | None = None
+        if sent.error is None:
+            normalised = [normalise_response(service, operation, p) for p in sent.pages]
+            body = normalised if paged else normalised[0]
+            stored = {"pages": normalised} if paged else normalised[0]
+            sha = self.sink.put_blob("response", canonical_json(stored))
+        code = sent.error.code if sent.error else None
+        record = CallRecord(
+            provider="aws",
+            service=service,
+            operation=operation,
+            params=redact_params(params),
+            scope=self.account_id,
+            region=label,
+            identity=self.identity,
+            http_status=sent.status,
+            error_code=code,
+            pages=len(sent.pages),
+            complete=sent.error is None,
+            response_sha256=sha,
+        )
+        digest = self.sink.put_calls([record])[0]
+        stats.count(sent.requests, sent.retries, digest, code)
+        return Outcome(body, digest, sent.error)
+
+
+@dataclass
+class _Sent:
+    """What went over the wire for one logical request (all its pages and retries)."""
+
+    pages: list[Any] = field(default_factory=list)
+    requests: int = 0
+    retries: int = 0
+    status: int | None = None
+    error: CloudError | None = None
+
+    def saw(self, meta: Mapping[str, Any]) -> None:
+        self.requests += 1 + meta.get("RetryAttempts", 0)
+        self.retries += meta.get("RetryAttempts", 0)
+        self.status = meta.get("HTTPStatusCode", self.status)
+
+
+def _send(
+    client: Any, service: str, operation: str, params: Mapping[str, Any], paged: bool, prev: _Sent
+) -> _Sent:
+    """One attempt (all pages). Counts accumulate over attempts; pages do not."""
+    sent = _Sent(requests=prev.requests, retries=prev.retries)
+    where = f"{service}:{operation}"
+    try:
+        if paged and client.can_paginate(operation):
+            for page in client.get_paginator(operation).paginate(**params):
+                sent.saw(page.get("ResponseMetadata", {}))
+                sent.pages.append(page)
+        else:
+            resp = getattr(client, operation)(**params)
+            sent.saw(resp.get("ResponseMetadata", {}))
+            sent.pages.append(resp)
+    except ClientError as exc:
+        sent.saw(exc.response.get("ResponseMetadata", {}))
+        sent.error = _classify(exc, where)
+    except NoCredentialsError as exc:
+        sent.error = ScopeUnavailable("NoCredentials", str(exc), operation=where)
+    except BotoCoreError as exc:
+        sent.requests += 1
+        sent.error = CloudError(type(exc).__name__, str(exc), operation=where)
+    return sent
+
+
+def _classify(exc: ClientError, operation: str) -> CloudError:
+    err = exc.response.get("Error", {})
+    code = str(err.get("Code", "Unknown"))
+    message = str(err.get("Message", ""))
+    if code in ACCESS_DENIED:
+        return AccessDenied(code, message, operation=operation)
+    if code in NOT_OFFERED:
+        return NotOffered(code, message, operation=operation)
+    return CloudError(code, message, operation=operation)
+
+
+def _strip_account_host(request: Any, **_: Any) -> None:
+    # s3control prefixes the host with the account id; a local endpoint (moto, a VPC endpoint
+    # given as an IP) cannot resolve that name.
+    scheme, _, rest = request.url.partition("://")
+    host, slash, path = rest.partition("/")
+    first, dot, remainder = host.partition(".")
+    if first.isdigit() and len(first) == 12 and dot:
+        request.url = f"{scheme}://{remainder}{slash}{path}"
+        request.headers["Host"] = remainder.split("/")[0]
+
+
+class AwsContext:
+    """What a check sees: one account from one region (or "global")."""
+
+    provider = "aws"
+
+    def __init__(self, account: AwsAccount, region: str, log: CallLog) -> None:
+        self._account = account
+        self.region = region
+        self.log = log
+
+    @property
+    def account_id(self) -> str:
+        return self._account.account_id
+
+    @property
+    def partition(self) -> str:
+        return self._account.partition
+
+    def call(
+        self,
+        service: str,
+        operation: str,
+        *,
+        absent: tuple[str, ...] = (),
+        wait_for: tuple[str, ...] = (),
+        **params: Any,
+    ) -> Any:
+        """One request (memoised per run, account and region).
+
+        Error codes in `absent` mean "not configured" and return None (e.g.
+        NoSuchBucketPolicy); codes in `wait_for` mean "not ready yet" and are polled with
+        backoff (e.g. ReportInProgress). Any other error raises a `CloudError`.
+        """
+        return self._account._fetch(service, operation, params, self.region, self.log, None,
+                                    absent, wait_for)
+
+    def paginate(
+        self, service: str, operation: str, key: str, *, absent: tuple[str, ...] = (),
+        **params: Any,
+    ) -> list[Any]:
+        """Every item under `key` across all pages (memoised; pagination must complete)."""
+        pages = self._account._fetch(service, operation, params, self.region, self.log, key,
+                                     absent)
+        if pages is None:
+            return []
+        items: list[Any] = []
+        for page in pages:
+            items.extend(page.get(key) or [])
+        return items
+
+    def in_region(self, region: str) -> AwsContext:
+        """The same account and check, seen from another region (e.g. a trail's home region).
+
+        Requests are still memoised and cited by this check."""
+        return AwsContext(self._account, region, self.log)
+
+    def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
+        region = self.region if regional and self.region != GLOBAL else ""
+        return f"arn:{self.partition}:{service}:{region}:{self.account_id}:{resource}"
+
+    @property
+    def account_arn(self) -> str:
+        """The account itself, for account-wide settings (root MFA, password policy…)."""
+        return f"arn:{self.partition}:iam::{self.account_id}:root"

@@ -1,0 +1,130 @@
+"""What every cloud context shares: typed errors, memoisation, and per-scope recording.
+
+A context is bound to one scope (AWS account + region, GCP project, Azure subscription). Checks
+call it; it makes each distinct API request once per run and scope, records the provenance of
+the request, and stores the normalised response content-addressed through a sink.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol, TypeVar
+
+from storage.records import CallRecord
+
+T = TypeVar("T")
+
+
+class CloudError(Exception):
+    """A provider call failed after retries; carries the provider's own error code."""
+
+    def __init__(self, code: str, message: str, *, operation: str = "") -> None:
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code = code
+        self.detail = message
+        self.operation = operation
+
+
+class AccessDenied(CloudError):
+    """The identity lacks a permission (AccessDenied, UnauthorizedOperation, 403…)."""
+
+
+class NotOffered(CloudError):
+    """The API is not offered in this region / scope: results are `not_applicable`."""
+
+
+class ScopeUnavailable(CloudError):
+    """A whole scope cannot be read (role not assumable, expired credentials…)."""
+
+
+class EvidenceSink(Protocol):
+    """Where contexts put normalised responses and call provenance (storage, in practice)."""
+
+    def put_blob(self, kind: str, data: bytes) -> str: ...
+
+    def put_calls(self, calls: list[CallRecord]) -> list[str]: ...
+
+
+@dataclass
+class ScopeStats:
+    """Volatile, per-run facts of one scope: kept per run and scope, never per request."""
+
+    provider: str
+    scope: str
+    region: str
+    identity: str = ""
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    finished_at: datetime | None = None
+    requests: int = 0
+    retries: int = 0
+    errors: dict[tuple[str, str], int] = field(default_factory=dict)
+    calls: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count(self, requests: int, retries: int, digest: str, error: str | None) -> None:
+        with self.lock:
+            self.requests += requests
+            self.retries += retries
+            self.calls.add(digest)
+            if error:
+                key = (error, "")
+                self.errors[key] = self.errors.get(key, 0) + 1
+
+    def note_error(self, code: str, message: str) -> None:
+        with self.lock:
+            self.errors[(code, message)] = self.errors.get((code, message), 0) + 1
+
+
+class Memo:
+    """Each key computed once; concurrent callers of the same key wait for the first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._futures: dict[Hashable, Future[object]] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            fut = self._futures.get(key)
+            owner = fut is None
+            if fut is None:
+                fut = Future()
+                self._futures[key] = fut
+        if owner:
+            try:
+                fut.set_result(compute())
+            except BaseException as exc:
+                fut.set_exception(exc)
+        return fut.result()  # type: ignore[return-value]
+
+    def __len__(self) -> int:
+        return len(self._futures)
+
+
+class CallLog:
+    """The call digests one check used, so its result set can cite its evidence."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._digests: dict[str, None] = {}
+
+    def add(self, digest: str) -> None:
+        with self._lock:
+            self._digests[digest] = None
+
+    def digests(self) -> list[str]:
+        with self._lock:
+            return sorted(self._digests)
+
+
+@dataclass(frozen=True)
+class UnavailableScope:
+    """A scope that could not be opened at all (role not assumable, no credentials…)."""
+
+    provider: str
+    scope: str
+    code: str
+    message: str

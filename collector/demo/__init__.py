@@ -1,0 +1,1 @@
+"""`evidence demo`: a local sample estate served by moto, collected into ./evidence-demo.db."""

@@ -1,0 +1,254 @@
+"""Plan and execute one collection run: providers x scopes x regions x selected checks.
+
+Results are written as each check finishes in each scope (a killed process keeps everything
+already collected); the run is sealed into the hash chain at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from collector import __version__
+from collector.cloud.aws import GLOBAL, AwsAccount
+from collector.cloud.aws_accounts import open_accounts
+from collector.cloud.base import CallLog, CloudError, NotOffered, ScopeStats, UnavailableScope
+from collector.mapping import build_mapping
+from collector.model import Result, Status
+from collector.plugin import Check, ParamValue, Registry
+from config.criteria import Catalog
+from config.loader import ConfigError, LoadedConfig
+from storage import Repository
+from storage.canonical import canonical_json
+from storage.records import ResultSetRecord, RunStatus, ScopeRecord
+
+HEARTBEAT_EVERY = timedelta(seconds=30)
+STALE_AFTER = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user asked for on the command line (narrowing the config)."""
+
+    checks: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    providers: tuple[str, ...] = ()
+
+
+@dataclass
+class RunOutcome:
+    """What a finished run reports back to the CLI."""
+
+    run_id: str
+    status: str
+    manifest_sha256: str
+    counts: dict[str, int] = field(default_factory=dict)
+    scope_errors: list[UnavailableScope] = field(default_factory=list)
+
+
+ProgressFn = Callable[[int, str], None]
+"""Called with (tasks added, "") when work is planned and (0, label) when a task finishes."""
+
+
+def new_run_id(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_interrupted(repo: Repository) -> list[str]:
+    """Seal runs left `running` by a process that died (shown as `interrupted`)."""
+    return repo.reap_interrupted(now=datetime.now(UTC), host=socket.gethostname(),
+                                 is_alive=pid_alive, stale_after=STALE_AFTER)
+
+
+def select_checks(registry: Registry, loaded: LoadedConfig, sel: Selection) -> list[Check]:
+    cfg = loaded.settings.checks
+    chosen = registry.select(cfg.include, cfg.exclude, sel.providers or None)
+    if sel.checks:
+        wanted = {c.id for c in registry.select(sel.checks, ())}
+        chosen = [c for c in chosen if c.id in wanted]
+    validate_params(registry, loaded)
+    return chosen
+
+
+def validate_params(registry: Registry, loaded: LoadedConfig) -> None:
+    """`checks.params` must name known checks, known parameters and the right types."""
+    for check_id, values in loaded.settings.checks.params.items():
+        where = loaded.origin("checks", "params", check_id)
+        if check_id not in registry.checks:
+            raise ConfigError(where, f"checks.params.{check_id}", "the id of an installed check",
+                              got=check_id)
+        declared = {p.name: p for p in registry.get(check_id).params}
+        for name, value in values.items():
+            key = f"checks.params.{check_id}.{name}"
+            if name not in declared:
+                known = ", ".join(declared) or "none"
+                raise ConfigError(where, key, f"a parameter of {check_id} (known: {known})")
+            kind = declared[name].kind
+            ok = isinstance(value, kind) or (kind is float and isinstance(value, int))
+            if kind is tuple:
+                ok = isinstance(value, list | tuple)
+            if not ok or (kind is int and isinstance(value, bool)):
+                raise ConfigError(where, key, f"a value of type {kind.__name__}", got=value)
+    for check_id in loaded.settings.checks.criteria:
+        if check_id not in registry.checks:
+            raise ConfigError(loaded.origin("checks", "criteria", check_id),
+                              f"checks.criteria.{check_id}", "the id of an installed check",
+                              got=check_id)
+
+
+def params_for(check: Check, loaded: LoadedConfig) -> dict[str, ParamValue]:
+    """The config's values for a check's parameters (lists become tuples)."""
+    values: dict[str, ParamValue] = {}
+    for name, value in loaded.settings.checks.params.get(check.id, {}).items():
+        values[name] = tuple(value) if isinstance(value, list | tuple) else value
+    return values
+
+
+class Runner:
+    """Executes one run into a repository."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        loaded: LoadedConfig,
+        catalog: Catalog,
+        checks: Sequence[Check],
+        *,
+        progress: ProgressFn | None = None,
+        endpoint_url: str | None = None,
+    ) -> None:
+        self.repo = repo
+        self.loaded = loaded
+        self.catalog = catalog
+        self.checks = list(checks)
+        self.progress = progress or (lambda n, label: None)
+        self.endpoint_url = endpoint_url
+        self._stop = threading.Event()
+        self._counts: dict[str, int] = {s.value: 0 for s in Status}
+        self._lock = threading.Lock()
+
+    def run(self, sel: Selection) -> RunOutcome:
+        started = datetime.now(UTC)
+        run_id = new_run_id(started)
+        mapping = self.repo.put_blob("mapping", build_mapping(self.checks, self.loaded.settings,
+                                                              self.catalog))
+        self.repo.start_run(run_id, started_at=started, tool_version=__version__,
+                            config_hash=self.loaded.config_hash, mapping_sha256=mapping,
+                            host=socket.gethostname(), pid=os.getpid())
+        beat = threading.Thread(target=self._heartbeat, args=(run_id,), daemon=True)
+        beat.start()
+        identities: list[str] = []
+        unavailable: list[UnavailableScope] = []
+        status: RunStatus = "failed"
+        try:
+            aws_checks = [c for c in self.checks if c.provider == "aws"]
+            if aws_checks and self.loaded.settings.aws.enabled:
+                for item in open_accounts(self.loaded.settings.aws, self.repo,
+                                          tool_version=__version__,
+                                          endpoint_url=self.endpoint_url, regions=sel.regions):
+                    if isinstance(item, UnavailableScope):
+                        unavailable.append(item)
+                        self._record_unavailable(run_id, item)
+                        continue
+                    identities.append(item.identity)
+                    self._run_account(run_id, item, aws_checks)
+            status = self._status(unavailable, collected=bool(identities))
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            self._stop.set()
+            digest = self.repo.finish_run(run_id, status=status, finished_at=datetime.now(UTC),
+                                          identities=tuple(sorted(set(identities))))
+        return RunOutcome(run_id, status, digest, dict(self._counts), unavailable)
+
+    def _status(self, unavailable: list[UnavailableScope], collected: bool) -> RunStatus:
+        if not collected and unavailable:
+            return "failed"
+        if unavailable or self._counts[Status.ERROR.value]:
+            return "partial"
+        return "complete"
+
+    def _heartbeat(self, run_id: str) -> None:
+        while not self._stop.wait(HEARTBEAT_EVERY.total_seconds()):
+            self.repo.heartbeat(run_id, datetime.now(UTC))
+
+    def _run_account(self, run_id: str, account: AwsAccount, checks: Iterable[Check]) -> None:
+        tasks = [(c, GLOBAL if c.scoping == "global" else r)
+                 for c in checks for r in ([GLOBAL] if c.scoping == "global" else account.regions)]
+        self.progress(len(tasks), "")
+        workers = self.loaded.settings.aws.max_workers
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="evidence") as pool:
+            futures: list[Future[None]] = [
+                pool.submit(self._run_check, run_id, account, c, label) for c, label in tasks
+            ]
+            for fut in futures:
+                fut.result()
+        finished = datetime.now(UTC)
+        for stats in list(account.stats.values()):
+            self._record_scope(run_id, stats, finished)
+
+    def _run_check(self, run_id: str, account: AwsAccount, check: Check, label: str) -> None:
+        log = CallLog()
+        ctx = account.context(label, log)
+        results: list[Result] = []
+        try:
+            results.extend(check.run(ctx, params_for(check, self.loaded)))
+        except NotOffered as exc:
+            results.append(Result.not_applicable(ctx.account_arn, exc.detail or exc.code, exc.code))
+        except CloudError as exc:
+            op = f" ({exc.operation})" if exc.operation else ""
+            results.append(Result.error(ctx.account_arn, f"{exc.detail or exc.code}{op}", exc.code))
+        except Exception as exc:  # a bug in a check: recorded as an error result, not hidden
+            name = type(exc).__name__
+            results.append(Result.error(ctx.account_arn, f"check crashed: {name}: {exc}",
+                                        f"CheckCrashed:{name}"))
+        self._store_results(run_id, check, "aws", account.account_id, label, results, log)
+        self.progress(0, f"{check.id} {account.account_id} {label}")
+
+    def _store_results(self, run_id: str, check: Check, provider: str, scope: str, region: str,
+                       results: list[Result], log: CallLog) -> None:
+        ordered = sorted(results, key=lambda r: (r.resource_id, r.status.value, r.message))
+        body = {"check_id": check.id, "check_version": check.version,
+                "results": [r.as_json() for r in ordered], "calls": log.digests()}
+        digest = self.repo.put_blob("result_set", canonical_json(body))
+        n = {s: sum(1 for r in results if r.status is s) for s in Status}
+        with self._lock:
+            for s, k in n.items():
+                self._counts[s.value] += k
+        self.repo.add_result_set(run_id, ResultSetRecord(
+            check_id=check.id, check_version=check.version, provider=provider, scope=scope,
+            region=region, observed_at=datetime.now(UTC), result_set_sha256=digest,
+            n_pass=n[Status.PASS], n_fail=n[Status.FAIL], n_error=n[Status.ERROR],
+            n_na=n[Status.NOT_APPLICABLE]))
+
+    def _record_scope(self, run_id: str, stats: ScopeStats, finished: datetime) -> None:
+        calls = self.repo.put_call_list(stats.calls)
+        errors = tuple((code, msg) for (code, msg) in sorted(stats.errors))
+        self.repo.add_scope(run_id, ScopeRecord(
+            provider=stats.provider, scope=stats.scope, region=stats.region,
+            identity=stats.identity, started_at=stats.started_at, finished_at=finished,
+            requests=stats.requests, retries=stats.retries, errors=errors, calls_sha256=calls))
+
+    def _record_unavailable(self, run_id: str, item: UnavailableScope) -> None:
+        now = datetime.now(UTC)
+        self.repo.add_scope(run_id, ScopeRecord(
+            provider=item.provider, scope=item.scope, region=GLOBAL, identity="",
+            started_at=now, finished_at=now, requests=0, retries=0,
+            errors=((item.code, item.message),), calls_sha256=None))
