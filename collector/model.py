@@ -30,6 +30,11 @@ class Result:
     """Human-readable reason, written for an auditor: what was seen, not what to do."""
     error_code: str | None = None
     """The provider's error code when status is `error` or `not_applicable`."""
+    scope: str | None = None
+    """The resource's own scope when it differs from the scope the check ran in (a GCP
+    organisation-wide read yields results per project id)."""
+    region: str | None = None
+    """The resource's own region/location when it differs from the one the check ran in."""
 
     @classmethod
     def of(cls, resource_id: str, ok: bool, passed: str, failed: str) -> Result:
@@ -54,9 +59,14 @@ class Result:
 
     def as_json(self) -> dict[str, str | None]:
         """The stored form (part of a content-addressed result set)."""
-        return {
+        out = {
             "resource_id": self.resource_id,
             "status": self.status.value,
             "message": self.message,
             "error_code": self.error_code,
         }
+        if self.scope is not None:
+            out["scope"] = self.scope
+        if self.region is not None:
+            out["region"] = self.region
+        return out

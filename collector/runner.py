@@ -16,12 +16,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from collector import __version__
-from collector.cloud.aws import GLOBAL, AwsAccount
-from collector.cloud.aws_accounts import open_accounts
-from collector.cloud.base import CallLog, CloudError, NotOffered, ScopeStats, UnavailableScope
+from collector.cloud.base import (
+    GLOBAL,
+    CallLog,
+    CloudError,
+    NotOffered,
+    ScopeStats,
+    ScopeTarget,
+    UnavailableScope,
+)
 from collector.mapping import build_mapping
 from collector.model import Result, Status
 from collector.plugin import Check, ParamValue, Registry
+from collector.providers import OPENERS, OpenRequest, enabled, max_workers
 from config.criteria import Catalog
 from config.loader import ConfigError, LoadedConfig
 from storage import Repository
@@ -131,14 +138,12 @@ class Runner:
         checks: Sequence[Check],
         *,
         progress: ProgressFn | None = None,
-        endpoint_url: str | None = None,
     ) -> None:
         self.repo = repo
         self.loaded = loaded
         self.catalog = catalog
         self.checks = list(checks)
         self.progress = progress or (lambda n, label: None)
-        self.endpoint_url = endpoint_url
         self._stop = threading.Event()
         self._counts: dict[str, int] = {s.value: 0 for s in Status}
         self._lock = threading.Lock()
@@ -156,18 +161,19 @@ class Runner:
         identities: list[str] = []
         unavailable: list[UnavailableScope] = []
         status: RunStatus = "failed"
+        settings = self.loaded.settings
         try:
-            aws_checks = [c for c in self.checks if c.provider == "aws"]
-            if aws_checks and self.loaded.settings.aws.enabled:
-                for item in open_accounts(self.loaded.settings.aws, self.repo,
-                                          tool_version=__version__,
-                                          endpoint_url=self.endpoint_url, regions=sel.regions):
+            for provider, opener in OPENERS.items():
+                checks = [c for c in self.checks if c.provider == provider]
+                if not checks or not enabled(settings, provider):
+                    continue
+                for item in opener(settings, OpenRequest(self.repo, sel.regions)):
                     if isinstance(item, UnavailableScope):
                         unavailable.append(item)
                         self._record_unavailable(run_id, item)
                         continue
                     identities.append(item.identity)
-                    self._run_account(run_id, item, aws_checks)
+                    self._run_scope(run_id, item, checks, max_workers(settings, provider))
             status = self._status(unavailable, collected=bool(identities))
         except KeyboardInterrupt:
             status = "interrupted"
@@ -189,38 +195,40 @@ class Runner:
         while not self._stop.wait(HEARTBEAT_EVERY.total_seconds()):
             self.repo.heartbeat(run_id, datetime.now(UTC))
 
-    def _run_account(self, run_id: str, account: AwsAccount, checks: Iterable[Check]) -> None:
-        tasks = [(c, GLOBAL if c.scoping == "global" else r)
-                 for c in checks for r in ([GLOBAL] if c.scoping == "global" else account.regions)]
+    def _run_scope(self, run_id: str, target: ScopeTarget, checks: Iterable[Check],
+                   workers: int) -> None:
+        """Every check in every label (region) of one scope, on a bounded thread pool."""
+        tasks = [(c, label) for c in checks for label in target.labels(c.scoping)]
         self.progress(len(tasks), "")
-        workers = self.loaded.settings.aws.max_workers
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="evidence") as pool:
             futures: list[Future[None]] = [
-                pool.submit(self._run_check, run_id, account, c, label) for c, label in tasks
+                pool.submit(self._run_check, run_id, target, c, label) for c, label in tasks
             ]
             for fut in futures:
                 fut.result()
         finished = datetime.now(UTC)
-        for stats in list(account.stats.values()):
+        for stats in list(target.stats.values()):
             self._record_scope(run_id, stats, finished)
 
-    def _run_check(self, run_id: str, account: AwsAccount, check: Check, label: str) -> None:
+    def _run_check(self, run_id: str, target: ScopeTarget, check: Check, label: str) -> None:
         log = CallLog()
-        ctx = account.context(label, log)
+        ctx = target.context(label, log)
+        scope_rid = target.scope_resource(label)
         results: list[Result] = []
         try:
             results.extend(check.run(ctx, params_for(check, self.loaded)))
         except NotOffered as exc:
-            results.append(Result.not_applicable(ctx.account_arn, exc.detail or exc.code, exc.code))
+            results.append(Result.not_applicable(scope_rid, exc.detail or exc.code, exc.code))
         except CloudError as exc:
             op = f" ({exc.operation})" if exc.operation else ""
-            results.append(Result.error(ctx.account_arn, f"{exc.detail or exc.code}{op}", exc.code))
+            results.append(Result.error(scope_rid, f"{exc.detail or exc.code}{op}", exc.code))
         except Exception as exc:  # a bug in a check: recorded as an error result, not hidden
             name = type(exc).__name__
-            results.append(Result.error(ctx.account_arn, f"check crashed: {name}: {exc}",
+            results.append(Result.error(scope_rid, f"check crashed: {name}: {exc}",
                                         f"CheckCrashed:{name}"))
-        self._store_results(run_id, check, "aws", account.account_id, label, results, log)
-        self.progress(0, f"{check.id} {account.account_id} {label}")
+        self._store_results(run_id, check, target.provider, target.scope_id, label, results,
+                            log)
+        self.progress(0, f"{check.id} {target.scope_id} {label}")
 
     def _store_results(self, run_id: str, check: Check, provider: str, scope: str, region: str,
                        results: list[Result], log: CallLog) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import click
 from rich.console import Console
@@ -51,7 +50,6 @@ def run_with_progress(app: AppContext, chosen: list[Check], sel: Selection,
                       progress: bool | None, fmt: str) -> RunOutcome:
     err = Console(stderr=True)
     show = err.is_terminal if progress is None else progress
-    endpoint = app.loaded.settings.aws.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
     with Progress(TextColumn("[bold]collecting[/bold]"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TextColumn("{task.description}"), console=err,
                   disable=not show, transient=True) as bar:
@@ -63,8 +61,7 @@ def run_with_progress(app: AppContext, chosen: list[Check], sel: Selection,
             else:
                 bar.update(task, advance=1, description=label)
 
-        runner = Runner(app.repo, app.loaded, app.catalog, chosen, progress=on_progress,
-                        endpoint_url=endpoint)
+        runner = Runner(app.repo, app.loaded, app.catalog, chosen, progress=on_progress)
         outcome = runner.run(sel)
     for item in outcome.scope_errors:
         err.print(f"[yellow]evidence: {item.provider} {item.scope}: {item.code}: "

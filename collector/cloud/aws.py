@@ -18,6 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from collector.cloud.base import (
+    GLOBAL,
     AccessDenied,
     CallLog,
     CloudError,
@@ -31,7 +32,6 @@ from collector.cloud.normalise import normalise_response, redact_params
 from storage.canonical import canonical_json
 from storage.records import CallRecord
 
-GLOBAL = "global"
 GLOBAL_SERVICES = frozenset({"iam", "s3", "s3control", "organizations", "cloudfront", "route53",
                              "sts"})
 """Services read once per account, never per region (S3: bucket listing and bucket settings)."""
@@ -73,6 +73,8 @@ def client_config(max_workers: int, tool_version: str) -> Config:
 
 class AwsAccount:
     """One account for one run: credentials, clients, memo and scope statistics."""
+
+    provider = "aws"
 
     def __init__(
         self,
@@ -140,8 +142,18 @@ class AwsAccount:
                 self._clients[key] = client
             return self._clients[key]
 
-    def context(self, region: str, log: CallLog) -> AwsContext:
-        return AwsContext(self, region, log)
+    @property
+    def scope_id(self) -> str:
+        return self.account_id
+
+    def labels(self, scoping: str) -> list[str]:
+        return [GLOBAL] if scoping == "global" else list(self.regions)
+
+    def context(self, label: str, log: CallLog) -> AwsContext:
+        return AwsContext(self, label, log)
+
+    def scope_resource(self, label: str) -> str:
+        return f"arn:{self.partition}:iam::{self.account_id}:root"
 
     def enabled_regions(self) -> list[str]:
         """The account's enabled regions (ec2:DescribeRegions without AllRegions)."""

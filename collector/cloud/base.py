@@ -12,11 +12,14 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from storage.records import CallRecord
 
 T = TypeVar("T")
+
+GLOBAL = "global"
+"""The label of checks that run once per scope (and the `region` of their results)."""
 
 
 class CloudError(Exception):
@@ -128,3 +131,28 @@ class UnavailableScope:
     scope: str
     code: str
     message: str
+
+
+class ScopeTarget(Protocol):
+    """One opened scope of a provider (an AWS account, a GCP scope, an Azure subscription)."""
+
+    provider: str
+    identity: str
+    stats: dict[str, ScopeStats]
+
+    @property
+    def scope_id(self) -> str:
+        """Account id / project or organisation / subscription id."""
+        ...
+
+    def labels(self, scoping: str) -> list[str]:
+        """Where a check of this scoping runs: ["global"] or the regions in the run."""
+        ...
+
+    def context(self, label: str, log: CallLog) -> Any:
+        """The context a check receives for one label."""
+        ...
+
+    def scope_resource(self, label: str) -> str:
+        """The resource id a scope-wide result (an error for the whole check) is about."""
+        ...

@@ -63,7 +63,7 @@ def test_planted_secrets_appear_nowhere_in_the_database(
     settings = Settings(aws=AwsSettings(regions=["us-east-1"], endpoint_url=moto.endpoint))
     repo = Repository.open(db_url)
     runner = Runner(repo, LoadedConfig(settings, None, config_hash(settings)), load_catalog(),
-                    [reads_secrets], endpoint_url=moto.endpoint)
+                    [reads_secrets])
 
     outcome = runner.run(Selection())
 
