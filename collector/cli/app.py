@@ -12,6 +12,7 @@ from collector import __version__
 from collector.cli.collect import collect
 from collector.cli.context import AppContext
 from collector.cli.demo import demo
+from collector.cli.permissions import permissions
 from collector.mapping import effective_criteria
 from collector.output.machine import write_csv, write_json_lines
 from collector.output.tables import (
@@ -157,3 +158,5 @@ def db_upgrade(app: AppContext) -> None:
 
 cli.add_command(collect)
 cli.add_command(demo)
+cli.add_command(permissions)
+# (new commands are registered here, one line each)

@@ -1,0 +1,33 @@
+"""`evidence permissions`: the least privilege the selected checks need, per provider."""
+
+from __future__ import annotations
+
+import click
+
+from collector.cli.context import AppContext
+from collector.cli.errors import UserError
+from collector.permissions import aws
+
+
+@click.command()
+@click.option("--provider", type=click.Choice(["aws", "gcp", "azure"]), default="aws",
+              show_default=True)
+@click.option("--check", "check_globs", multiple=True, metavar="GLOB",
+              help="Only the permissions of these checks (repeatable) [default: all selected "
+                   "by the config].")
+@click.pass_obj
+def permissions(app: AppContext, provider: str, check_globs: tuple[str, ...]) -> None:
+    """Print the least-privilege policy for the selected checks.
+
+    aws: an IAM policy document (JSON) with exactly the actions the checks declare, plus
+    sts:GetCallerIdentity and ec2:DescribeRegions (and Organizations/AssumeRole when
+    aws.organization is true). Attach it to the role the collector uses.
+    """
+    cfg = app.loaded.settings.checks
+    chosen = app.registry.select(check_globs or cfg.include, cfg.exclude, [provider])
+    if not chosen:
+        raise UserError(f"no {provider} check matches the selection (see `evidence checks`)")
+    if provider == "aws":
+        click.echo(aws.render(chosen, organization=app.loaded.settings.aws.organization))
+        return
+    raise UserError(f"permissions for {provider} are not available in this version")
