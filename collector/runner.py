@@ -10,7 +10,7 @@ import os
 import secrets
 import socket
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -28,7 +28,7 @@ from collector.cloud.base import (
 from collector.mapping import build_mapping
 from collector.model import Result, Status
 from collector.plugin import Check, ParamValue, Registry
-from collector.providers import OPENERS, OpenRequest, enabled, max_workers
+from collector.providers import OPENERS, Opener, OpenRequest, enabled, max_workers
 from config.criteria import Catalog
 from config.loader import ConfigError, LoadedConfig
 from storage import Repository
@@ -138,12 +138,14 @@ class Runner:
         checks: Sequence[Check],
         *,
         progress: ProgressFn | None = None,
+        openers: Mapping[str, Opener] | None = None,
     ) -> None:
         self.repo = repo
         self.loaded = loaded
         self.catalog = catalog
         self.checks = list(checks)
         self.progress = progress or (lambda n, label: None)
+        self.openers = OPENERS if openers is None else openers
         self._stop = threading.Event()
         self._counts: dict[str, int] = {s.value: 0 for s in Status}
         self._lock = threading.Lock()
@@ -163,7 +165,7 @@ class Runner:
         status: RunStatus = "failed"
         settings = self.loaded.settings
         try:
-            for provider, opener in OPENERS.items():
+            for provider, opener in self.openers.items():
                 checks = [c for c in self.checks if c.provider == provider]
                 if not checks or not enabled(settings, provider):
                     continue

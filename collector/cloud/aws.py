@@ -7,6 +7,7 @@ Checks see an `AwsContext`: the account viewed from one region (or "global").
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -291,11 +292,20 @@ def _classify(exc: ClientError, operation: str) -> CloudError:
     err = exc.response.get("Error", {})
     code = str(err.get("Code", "Unknown"))
     message = str(err.get("Message", ""))
+    if code.isdigit():  # an error body in another protocol (seen from moto's IAM enforcement)
+        found = _XML_CODE.search(message)
+        inner = _XML_MESSAGE.search(message)
+        code = found.group(1) if found else ("AccessDenied" if code == "403" else f"HTTP{code}")
+        message = inner.group(1) if inner else message
     if code in ACCESS_DENIED:
         return AccessDenied(code, message, operation=operation)
     if code in NOT_OFFERED:
         return NotOffered(code, message, operation=operation)
     return CloudError(code, message, operation=operation)
+
+
+_XML_CODE = re.compile(r"<Code>([^<]+)</Code>")
+_XML_MESSAGE = re.compile(r"<Message>([^<]*)</Message>")
 
 
 def _strip_account_host(request: Any, **_: Any) -> None:
