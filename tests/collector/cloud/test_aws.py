@@ -69,7 +69,9 @@ def test_global_services_are_read_once_per_account_whatever_the_region(moto: Mot
 def test_absent_codes_mean_not_configured(moto: Moto) -> None:
     moto.client("s3").create_bucket(Bucket="plain-bucket")
     ctx = moto.account().context("global", CallLog())
-    assert ctx.call("s3", "get_bucket_policy", Bucket="plain-bucket", absent=("NoSuchBucketPolicy",)) is None
+    policy = ctx.call("s3", "get_bucket_policy", Bucket="plain-bucket",
+                      absent=("NoSuchBucketPolicy",))
+    assert policy is None
 
 
 @pytest.fixture
