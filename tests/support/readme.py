@@ -1,0 +1,74 @@
+"""The README's generated blocks: the real `--help` output and the check catalog table.
+
+`python -m tests.support.readme` rewrites them; tests/test_readme.py fails when they drift.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from collector.cli import main
+from collector.plugin import discover
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+HELP_COMMANDS: tuple[tuple[str, ...], ...] = ((), ("collect",), ("results",))
+
+
+def help_text(args: tuple[str, ...]) -> str:
+    """`evidence [args] --help` as a 100-column terminal shows it."""
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "100"
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+            main([*args, "--help"])
+    finally:
+        if saved is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = saved
+    return out.getvalue().rstrip() + "\n"
+
+
+def help_block() -> str:
+    parts = []
+    for args in HELP_COMMANDS:
+        parts.append(f"$ evidence {' '.join(args)} --help".replace("  ", " "))
+        parts.append(help_text(args))
+    return "```text\n" + "\n".join(parts) + "```\n"
+
+
+def checks_block() -> str:
+    rows = ["| Check | Title | Criteria | Scope |", "|---|---|---|---|"]
+    for c in discover():
+        if c.origin.startswith("cloud-evidence-collector "):
+            rows.append(f"| `{c.id}` | {c.title} | {', '.join(c.criteria)} | {c.scoping} |")
+    return "\n".join(rows) + "\n"
+
+
+def config_block() -> str:
+    example = Path(__file__).resolve().parents[2] / "config" / "evidence.example.yaml"
+    return "```yaml\n" + example.read_text() + "```\n"
+
+
+BLOCKS: dict[str, Callable[[], str]] = {
+    "help": help_block, "config": config_block, "checks": checks_block}
+
+
+def render(text: str) -> str:
+    for name, make in BLOCKS.items():
+        pattern = re.compile(
+            rf"(<!-- BEGIN generated:{name} -->\n).*?(<!-- END generated:{name} -->)", re.S)
+        text = pattern.sub(lambda m, make=make: m.group(1) + make() + m.group(2), text)
+    return text
+
+
+if __name__ == "__main__":
+    README.write_text(render(README.read_text()))
+    sys.stdout.write(f"rewrote generated blocks in {README}\n")
