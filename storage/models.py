@@ -1,0 +1,231 @@
+"""SQLAlchemy models of the evidence database (schema revision 0001).
+
+Content-addressed tables (``blobs``, ``calls``) grow with change only; per-run tables (``runs``,
+``run_scopes``, ``run_results``, ``run_manifests``) hold O(checks x scopes) rows per run.
+``chain_head`` has exactly one row, locked to serialise the sealing of runs into the hash chain.
+
+Any change here needs a new migration in ``storage/migrations/versions``; a test compares this
+metadata with the migrated database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+SHA256 = String(64)
+"""Hex sha256 column type."""
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always returned timezone-aware in UTC.
+
+    SQLite keeps no zone, so values are written as naive UTC there; PostgreSQL uses
+    ``timestamp with time zone``. Naive values are refused on write.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Convert to UTC (naive UTC for SQLite)."""
+        if value is None:
+            return None
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise ValueError(f"expected a timezone-aware datetime, got {value!r}")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Return an aware UTC datetime whatever the backend gave."""
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so constraint names are stable."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Blob(Base):
+    """Content-addressed bytes shared between runs: responses, result sets, call lists."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(SHA256, primary_key=True)
+    """sha256 of the uncompressed data."""
+    kind: Mapped[str] = mapped_column(String(32))
+    """What the bytes are (``response``, ``result_set``, ``calls``, ``mapping``...)."""
+    size: Mapped[int] = mapped_column(BigInteger)
+    """Uncompressed size in bytes."""
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    """zlib-compressed data."""
+
+
+class Call(Base):
+    """Provenance of one distinct API request (a :class:`storage.records.CallRecord`)."""
+
+    __tablename__ = "calls"
+
+    digest: Mapped[str] = mapped_column(SHA256, primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    service: Mapped[str] = mapped_column(String(128))
+    operation: Mapped[str] = mapped_column(String(256))
+    params: Mapped[str] = mapped_column(Text)
+    """Canonical JSON of the (redacted) parameters."""
+    scope: Mapped[str] = mapped_column(String(512))
+    region: Mapped[str] = mapped_column(String(64))
+    identity: Mapped[str] = mapped_column(Text)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    error_code: Mapped[str | None] = mapped_column(String(256))
+    pages: Mapped[int] = mapped_column(Integer)
+    complete: Mapped[bool] = mapped_column(Boolean)
+    response_sha256: Mapped[str | None] = mapped_column(SHA256, ForeignKey("blobs.sha256"))
+
+
+class Run(Base):
+    """One collection run; immutable once sealed (``chain_seq`` set)."""
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('running', 'complete', 'partial', 'failed', 'interrupted')", name="status"
+        ),
+        Index(None, "started_at"),
+        Index(None, "status"),
+    )
+
+    run_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    tool_version: Mapped[str] = mapped_column(String(64))
+    config_hash: Mapped[str] = mapped_column(String(128))
+    mapping_sha256: Mapped[str] = mapped_column(SHA256)
+    identities: Mapped[str] = mapped_column(Text)
+    """Canonical JSON list of identities."""
+    chain_seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    prev_sha256: Mapped[str | None] = mapped_column(SHA256)
+    manifest_sha256: Mapped[str | None] = mapped_column(SHA256)
+
+
+class RunScope(Base):
+    """Volatile facts of a run in one provider x scope x region (a ScopeRecord)."""
+
+    __tablename__ = "run_scopes"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.run_id"), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(512), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), primary_key=True)
+    identity: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    requests: Mapped[int] = mapped_column(Integer)
+    retries: Mapped[int] = mapped_column(Integer)
+    errors: Mapped[str] = mapped_column(Text)
+    """Canonical JSON list of ``[code, message]`` pairs."""
+    calls_sha256: Mapped[str | None] = mapped_column(SHA256, ForeignKey("blobs.sha256"))
+
+
+class RunResult(Base):
+    """Outcome of one check in one provider x scope x region of a run (a ResultSetRecord)."""
+
+    __tablename__ = "run_results"
+    __table_args__ = (
+        Index(None, "check_id"),
+        Index(None, "result_set_sha256"),
+    )
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.run_id"), primary_key=True)
+    check_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(512), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), primary_key=True)
+    check_version: Mapped[str] = mapped_column(String(64))
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    result_set_sha256: Mapped[str] = mapped_column(SHA256, ForeignKey("blobs.sha256"))
+    n_pass: Mapped[int] = mapped_column(Integer)
+    n_fail: Mapped[int] = mapped_column(Integer)
+    n_error: Mapped[int] = mapped_column(Integer)
+    n_na: Mapped[int] = mapped_column(Integer)
+
+
+class RunManifest(Base):
+    """The exact manifest bytes of a sealed run (one per run, so not a shared blob)."""
+
+    __tablename__ = "run_manifests"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.run_id"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(SHA256, unique=True)
+    """sha256 of the uncompressed manifest (equals ``runs.manifest_sha256``)."""
+    size: Mapped[int] = mapped_column(BigInteger)
+    """Uncompressed size in bytes."""
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    """zlib-compressed canonical JSON manifest."""
+
+
+class ChainHead(Base):
+    """The single row naming the last sealed run; locked while sealing."""
+
+    __tablename__ = "chain_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    """chain_seq of the last sealed run (0 when none)."""
+    head_sha256: Mapped[str | None] = mapped_column(SHA256)
+    """manifest_sha256 of the last sealed run (``None`` when none)."""
+
+
+TABLES: tuple[str, ...] = (
+    "blobs",
+    "calls",
+    "runs",
+    "run_scopes",
+    "run_results",
+    "run_manifests",
+    "chain_head",
+)
+"""Names of the tables this schema owns (excluding ``alembic_version``)."""
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core ``Table`` of a model, typed as such."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
