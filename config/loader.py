@@ -54,9 +54,14 @@ class LoadedConfig:
 
 
 def config_hash(settings: Settings) -> str:
-    """sha256 (hex) of `settings` as canonical JSON (sorted keys, no whitespace)."""
+    """sha256 (hex) of `settings` as canonical JSON (sorted keys, no whitespace).
+
+    `database_url` is left out: it says where evidence is stored, not what is collected, and
+    it may carry a password.
+    """
     canonical = json.dumps(
-        settings.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
+        settings.model_dump(mode="json", exclude={"database_url"}), sort_keys=True,
+        separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
