@@ -1,0 +1,46 @@
+"""Databases: geo-redundant backups kept long enough."""
+
+from collections.abc import Iterator
+
+from checks.azure._util import GRAPH, props
+from collector.cloud.azure import AzureContext
+from collector.model import Result
+from collector.plugin import check
+
+FLEXIBLE = ("Microsoft.DBforPostgreSQL/flexibleServers", "Microsoft.DBforMySQL/flexibleServers")
+GEO = ("Geo", "GeoZone")
+
+
+@check(
+    id="azure_db_geo_redundant_backup",
+    criteria=("CC7.5", "A1.2"),
+    permissions=(GRAPH, "Microsoft.DBforPostgreSQL/flexibleServers/read",
+                 "Microsoft.DBforMySQL/flexibleServers/read",
+                 "Microsoft.Sql/servers/databases/read"),
+    scoping="global",
+)
+def db_geo_redundant_backup(ctx: AzureContext, *, min_days: int = 7) -> Iterator[Result]:
+    """Database backups are geo-redundant and kept at least the minimum number of days.
+
+    PostgreSQL and MySQL flexible servers: backup.geoRedundantBackup Enabled and
+    backupRetentionDays >= `min_days`. Azure SQL user databases: backup storage redundancy Geo
+    or GeoZone (point-in-time retention is at least 7 days on every tier). One result each.
+    """
+    for server in ctx.resources(*FLEXIBLE):
+        backup = props(server).get("backup") or {}
+        days = int(backup.get("backupRetentionDays") or 0)
+        problems = []
+        if backup.get("geoRedundantBackup") != "Enabled":
+            problems.append("backups are not geo-redundant")
+        if days < min_days:
+            problems.append(f"backups kept {days} days (< {min_days})")
+        yield Result.of(server["id"], not problems,
+                        f"geo-redundant backups kept {days} days", "; ".join(problems))
+    for db in ctx.resources("Microsoft.Sql/servers/databases"):
+        if db.get("name") == "master":
+            continue
+        p = props(db)
+        redundancy = p.get("currentBackupStorageRedundancy") or p.get(
+            "requestedBackupStorageRedundancy") or "unknown"
+        yield Result.of(db["id"], redundancy in GEO, f"backup storage redundancy {redundancy}",
+                        f"backup storage redundancy is {redundancy}, not geo-redundant")

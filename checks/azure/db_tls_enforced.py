@@ -1,0 +1,52 @@
+"""Database servers: TLS 1.2+ required, plain connections refused."""
+
+from collections.abc import Iterator
+
+from checks.azure._util import GRAPH, props, tls_at_least_12
+from collector.cloud.azure import AzureContext
+from collector.model import Result
+from collector.plugin import check
+
+PG, MYSQL = "Microsoft.DBforPostgreSQL/flexibleServers", "Microsoft.DBforMySQL/flexibleServers"
+API = {PG.lower(): "2022-12-01", MYSQL.lower(): "2023-12-30"}
+
+
+@check(
+    id="azure_db_tls_enforced",
+    criteria=("CC6.7",),
+    permissions=(GRAPH, "Microsoft.Sql/servers/read",
+                 "Microsoft.DBforPostgreSQL/flexibleServers/read",
+                 "Microsoft.DBforPostgreSQL/flexibleServers/configurations/read",
+                 "Microsoft.DBforMySQL/flexibleServers/read",
+                 "Microsoft.DBforMySQL/flexibleServers/configurations/read"),
+    scoping="global",
+)
+def db_tls_enforced(ctx: AzureContext) -> Iterator[Result]:
+    """Database servers require TLS 1.2 or later and refuse unencrypted connections.
+
+    Azure SQL servers: minimalTlsVersion >= 1.2. PostgreSQL and MySQL flexible servers: server
+    parameter require_secure_transport is on, and (MySQL) tls_version allows only TLSv1.2+,
+    (PostgreSQL) ssl_min_protocol_version is TLSv1.2 or later. One result per server.
+    """
+    for server in ctx.resources("Microsoft.Sql/servers"):
+        tls = props(server).get("minimalTlsVersion")
+        yield Result.of(server["id"], tls_at_least_12(tls), f"minimal TLS version {tls}",
+                        f"minimal TLS version is {tls or 'not set (TLS 1.0 accepted)'}")
+    for server in ctx.resources(PG, MYSQL):
+        api = API[str(server["type"]).lower()]
+        pg = str(server["type"]).lower() == PG.lower()
+        secure = _param(ctx, server["id"], "require_secure_transport", api)
+        problems = [] if secure.lower() == "on" else [
+            f"require_secure_transport is {secure or 'unknown'}"]
+        name = "ssl_min_protocol_version" if pg else "tls_version"
+        versions = _param(ctx, server["id"], name, api)
+        weak = [v for v in versions.split(",") if v.strip() and not tls_at_least_12(v)]
+        if weak or not versions:
+            problems.append(f"{name} allows {versions or 'unknown versions'}")
+        yield Result.of(server["id"], not problems,
+                        f"secure transport required; {name} {versions}", "; ".join(problems))
+
+
+def _param(ctx: AzureContext, server: str, name: str, api: str) -> str:
+    conf = ctx.arm(f"{server}/configurations/{name}", api, absent=("ResourceNotFound",)) or {}
+    return str((conf.get("properties") or {}).get("value") or "")

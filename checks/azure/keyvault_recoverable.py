@@ -1,0 +1,33 @@
+"""Key Vault: soft delete and purge protection."""
+
+from collections.abc import Iterator
+
+from checks.azure._util import GRAPH, props
+from collector.cloud.azure import AzureContext
+from collector.model import Result
+from collector.plugin import check
+
+
+@check(
+    id="azure_keyvault_recoverable",
+    criteria=("CC6.1", "A1.2"),
+    permissions=(GRAPH, "Microsoft.KeyVault/vaults/read"),
+    scoping="global",
+)
+def keyvault_recoverable(ctx: AzureContext) -> Iterator[Result]:
+    """Key vaults keep deleted keys and secrets recoverable (soft delete and purge protection).
+
+    One result per vault. Soft delete is on unless enableSoftDelete is false (it cannot be
+    turned off on new vaults); purge protection must be explicitly enabled.
+    """
+    for vault in ctx.resources("Microsoft.KeyVault/vaults"):
+        p = props(vault)
+        problems = []
+        if p.get("enableSoftDelete") is False:
+            problems.append("soft delete is off")
+        if p.get("enablePurgeProtection") is not True:
+            problems.append("purge protection is off")
+        days = p.get("softDeleteRetentionInDays") or 90
+        yield Result.of(vault["id"], not problems,
+                        f"soft delete ({days} days) and purge protection enabled",
+                        "; ".join(problems))

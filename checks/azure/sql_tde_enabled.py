@@ -1,0 +1,42 @@
+"""Azure SQL: transparent data encryption on every user database."""
+
+from collections.abc import Iterator
+
+from checks.azure._util import GRAPH, parent_of
+from collector.cloud.azure import AzureContext
+from collector.model import Result
+from collector.plugin import check
+
+API = "2021-11-01"
+
+
+@check(
+    id="azure_sql_tde_enabled",
+    criteria=("CC6.1", "C1.1"),
+    permissions=(GRAPH, "Microsoft.Sql/servers/databases/read",
+                 "Microsoft.Sql/servers/databases/transparentDataEncryption/read",
+                 "Microsoft.Sql/servers/encryptionProtector/read"),
+    scoping="global",
+)
+def sql_tde_enabled(ctx: AzureContext, *, require_cmk: bool = False) -> Iterator[Result]:
+    """Azure SQL user databases are encrypted at rest with transparent data encryption.
+
+    One result per user database (master excluded): TDE state must be Enabled. With
+    `require_cmk`, the server's encryption protector must also be a Key Vault key
+    (serverKeyType AzureKeyVault).
+    """
+    for db in ctx.resources("Microsoft.Sql/servers/databases"):
+        if db.get("name") == "master":
+            continue
+        tde = ctx.arm(f"{db['id']}/transparentDataEncryption/current", API) or {}
+        state = (tde.get("properties") or {}).get("state") or "unknown"
+        problems = [] if state == "Enabled" else [f"TDE is {state}"]
+        key = ""
+        if require_cmk:
+            prot = ctx.arm(f"{parent_of(db['id'])}/encryptionProtector/current", API) or {}
+            key = (prot.get("properties") or {}).get("serverKeyType") or "ServiceManaged"
+            if key != "AzureKeyVault":
+                problems.append(f"the encryption protector is {key}, not a Key Vault key")
+        yield Result.of(db["id"], not problems,
+                        "TDE enabled" + (f" with an {key} protector" if key else ""),
+                        "; ".join(problems))

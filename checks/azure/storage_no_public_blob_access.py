@@ -1,0 +1,40 @@
+"""Storage accounts: no anonymous blob access; network access denied by default."""
+
+from collections.abc import Iterator
+
+from checks.azure._util import GRAPH, props
+from collector.cloud.azure import AzureContext
+from collector.model import Result
+from collector.plugin import check
+
+
+@check(
+    id="azure_storage_no_public_blob_access",
+    criteria=("CC6.1", "CC6.6"),
+    permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read"),
+    scoping="global",
+)
+def storage_no_public_blob_access(
+    ctx: AzureContext, *, require_network_restriction: bool = True
+) -> Iterator[Result]:
+    """Storage accounts allow no anonymous blob access and deny network access by default.
+
+    One result per storage account. Fails when allowBlobPublicAccess is not false (accounts
+    created before 2023 allow it when the property is absent), and, unless
+    `require_network_restriction` is false, when the account is reachable from any network:
+    publicNetworkAccess is not Disabled and networkAcls.defaultAction is not Deny.
+    """
+    for account in ctx.resources("Microsoft.Storage/storageAccounts"):
+        p = props(account)
+        problems = []
+        if p.get("allowBlobPublicAccess") is not False:
+            problems.append("anonymous (public) blob access is allowed")
+        acls = p.get("networkAcls") or {}
+        open_network = (p.get("publicNetworkAccess") != "Disabled"
+                        and acls.get("defaultAction") != "Deny")
+        if require_network_restriction and open_network:
+            problems.append("reachable from all networks (network default action Allow)")
+        yield Result.of(account["id"], not problems,
+                        "no anonymous blob access; network access restricted"
+                        if require_network_restriction else "no anonymous blob access",
+                        "; ".join(problems))

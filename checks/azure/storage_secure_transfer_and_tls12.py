@@ -1,0 +1,32 @@
+"""Storage accounts: HTTPS only, TLS 1.2 or later."""
+
+from collections.abc import Iterator
+
+from checks.azure._util import GRAPH, props, tls_at_least_12
+from collector.cloud.azure import AzureContext
+from collector.model import Result
+from collector.plugin import check
+
+
+@check(
+    id="azure_storage_secure_transfer_and_tls12",
+    criteria=("CC6.7",),
+    permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read"),
+    scoping="global",
+)
+def storage_secure_transfer_and_tls12(ctx: AzureContext) -> Iterator[Result]:
+    """Storage accounts accept only HTTPS (secure transfer) with TLS 1.2 or later.
+
+    One result per storage account (Resource Graph). Fails when supportsHttpsTrafficOnly is not
+    true or minimumTlsVersion is below TLS1_2 (an absent minimum means TLS 1.0 is accepted).
+    """
+    for account in ctx.resources("Microsoft.Storage/storageAccounts"):
+        p = props(account)
+        problems = []
+        if p.get("supportsHttpsTrafficOnly") is not True:
+            problems.append("HTTP (insecure transfer) is accepted")
+        if not tls_at_least_12(p.get("minimumTlsVersion")):
+            problems.append(f"minimum TLS version is {p.get('minimumTlsVersion') or 'TLS1_0'}")
+        yield Result.of(account["id"], not problems,
+                        f"HTTPS only, minimum TLS {p.get('minimumTlsVersion')}",
+                        "; ".join(problems))

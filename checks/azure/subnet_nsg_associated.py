@@ -1,0 +1,36 @@
+"""Network: every subnet has a network security group."""
+
+from collections.abc import Iterator
+
+from checks.azure._util import GRAPH, props
+from collector.cloud.azure import AzureContext
+from collector.model import Result
+from collector.plugin import check
+
+EXEMPT = ("GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet",
+          "AzureBastionSubnet", "RouteServerSubnet")
+
+
+@check(
+    id="azure_subnet_nsg_associated",
+    criteria=("CC6.6",),
+    permissions=(GRAPH, "Microsoft.Network/virtualNetworks/read"),
+    scoping="global",
+)
+def subnet_nsg_associated(ctx: AzureContext, *, exempt: tuple[str, ...] = EXEMPT
+                          ) -> Iterator[Result]:
+    """Every subnet is associated with a network security group.
+
+    One result per subnet (resource: the subnet id) of every virtual network. Subnets named in
+    `exempt` (gateway, firewall, Bastion and route server subnets, which must not or need not
+    have an NSG) are skipped.
+    """
+    skip = {e.lower() for e in exempt}
+    for vnet in ctx.resources("Microsoft.Network/virtualNetworks"):
+        for subnet in props(vnet).get("subnets") or []:
+            if str(subnet.get("name", "")).lower() in skip:
+                continue
+            nsg = ((subnet.get("properties") or {}).get("networkSecurityGroup") or {}).get("id")
+            rid = subnet.get("id") or f"{vnet['id']}/subnets/{subnet.get('name')}"
+            yield Result.of(rid, bool(nsg), f"associated with {str(nsg).split('/')[-1]}",
+                            "no network security group is associated")

@@ -1,0 +1,36 @@
+"""Availability: zone- or geo-redundant storage; highly available database servers."""
+
+from collections.abc import Iterator
+
+from checks.azure._util import GRAPH, props
+from collector.cloud.azure import AzureContext
+from collector.model import Result
+from collector.plugin import check
+
+FLEXIBLE = ("Microsoft.DBforPostgreSQL/flexibleServers", "Microsoft.DBforMySQL/flexibleServers")
+REDUNDANT = ("ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS")
+
+
+@check(
+    id="azure_zone_redundancy",
+    criteria=("A1.2",),
+    permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read",
+                 "Microsoft.DBforPostgreSQL/flexibleServers/read",
+                 "Microsoft.DBforMySQL/flexibleServers/read"),
+    scoping="global",
+)
+def zone_redundancy(ctx: AzureContext) -> Iterator[Result]:
+    """Storage survives a zone failure and database servers run with high availability.
+
+    Storage accounts: SKU replication ZRS, GRS, RA-GRS, GZRS or RA-GZRS (LRS keeps all copies
+    in one datacenter). PostgreSQL and MySQL flexible servers: highAvailability.mode
+    ZoneRedundant or SameZone. One result each.
+    """
+    for account in ctx.resources("Microsoft.Storage/storageAccounts"):
+        sku = str((account.get("sku") or {}).get("name") or "unknown")
+        yield Result.of(account["id"], sku.rsplit("_", 1)[-1] in REDUNDANT,
+                        f"replication {sku}", f"replication {sku} is not zone-redundant")
+    for server in ctx.resources(*FLEXIBLE):
+        mode = (props(server).get("highAvailability") or {}).get("mode") or "Disabled"
+        yield Result.of(server["id"], mode in ("ZoneRedundant", "SameZone"),
+                        f"high availability {mode}", f"high availability is {mode}")

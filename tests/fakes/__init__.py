@@ -1,0 +1,1 @@
+"""Local HTTP fakes and proxies used by the tests (loopback only)."""
