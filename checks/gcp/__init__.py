@@ -1,0 +1,1 @@
+"""GCP checks: each reads Cloud Asset Inventory through `GcpContext.assets` (organisation-wide)."""

@@ -1,0 +1,31 @@
+"""Cloud Asset Inventory: the API is enabled in every project."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checks.gcp._assets import LIST_RESOURCE, enabled_services, verdict
+from collector.cloud.gcp import GcpContext
+from collector.model import Result
+from collector.plugin import check
+
+API = "cloudasset.googleapis.com"
+
+
+@check(
+    id="gcp_cloud_asset_inventory_enabled",
+    criteria=("CC3.4", "CC7.1", "CC8.1"),
+    permissions=(LIST_RESOURCE,),
+    scoping="global",
+)
+def cloud_asset_inventory_enabled(ctx: GcpContext) -> Iterator[Result]:
+    """Every project has the Cloud Asset Inventory API enabled (asset and change history).
+
+    One result per active project (resource: its full name). Passes when the project's
+    Service Usage assets show cloudasset.googleapis.com ENABLED, which keeps 35 days of
+    configuration history for the project (the analogue of AWS Config).
+    """
+    enabled = enabled_services(ctx)
+    for project in ctx.projects():
+        on = API in enabled.get(str(project["ancestors"][0]), set())
+        yield verdict(ctx, project, on, f"{API} is enabled", f"{API} is not enabled")

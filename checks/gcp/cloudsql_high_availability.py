@@ -1,0 +1,40 @@
+"""Cloud SQL and Compute Engine: databases and instance groups survive a zone outage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checks.gcp._assets import LIST_RESOURCE, data, verdict
+from collector.cloud.gcp import GcpContext
+from collector.model import Result
+from collector.plugin import check
+
+
+@check(
+    id="gcp_cloudsql_high_availability",
+    criteria=("A1.2",),
+    permissions=(LIST_RESOURCE,),
+    scoping="global",
+)
+def cloudsql_high_availability(ctx: GcpContext) -> Iterator[Result]:
+    """Cloud SQL instances are regional (HA) and managed instance groups span several zones.
+
+    One result per primary Cloud SQL instance (passes when `settings.availabilityType` is
+    REGIONAL) and per managed instance group (passes when its `distributionPolicy` lists more
+    than one zone; zonal groups fail). Read replicas are not judged.
+    """
+    for inst in ctx.assets("sqladmin.googleapis.com/Instance"):
+        d = data(inst)
+        if d.get("instanceType") == "READ_REPLICA_INSTANCE":
+            continue
+        kind = (d.get("settings") or {}).get("availabilityType", "ZONAL")
+        yield verdict(ctx, inst, kind == "REGIONAL", "regional (high availability) instance",
+                      f"availabilityType is {kind}: a zone outage stops the database")
+    for mig in ctx.assets("compute.googleapis.com/InstanceGroupManager"):
+        d = data(mig)
+        zones = sorted({str(z.get("zone", "")).rsplit("/", 1)[-1]
+                        for z in (d.get("distributionPolicy") or {}).get("zones") or []})
+        if not zones and d.get("zone"):
+            zones = [str(d["zone"]).rsplit("/", 1)[-1]]
+        yield verdict(ctx, mig, len(zones) > 1, "spans zones " + ", ".join(zones),
+                      "runs in one zone only: " + (", ".join(zones) or "unknown"))

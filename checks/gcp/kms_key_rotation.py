@@ -1,0 +1,38 @@
+"""Cloud KMS: symmetric keys rotate automatically within the maximum period."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checks.gcp._assets import LIST_RESOURCE, data, duration_seconds, verdict
+from collector.cloud.gcp import GcpContext
+from collector.model import Result
+from collector.plugin import check
+
+
+@check(
+    id="gcp_kms_key_rotation",
+    criteria=("CC6.1",),
+    permissions=(LIST_RESOURCE,),
+    scoping="global",
+)
+def kms_key_rotation(ctx: GcpContext, *, max_days: int = 90) -> Iterator[Result]:
+    """Cloud KMS encryption keys rotate automatically at least every `max_days` days.
+
+    One result per ENCRYPT_DECRYPT CryptoKey (resource: its full name). Passes when
+    `rotationPeriod` is at most `max_days` and `nextRotationTime` is set. Asymmetric and MAC
+    keys cannot rotate automatically and are not in scope.
+    """
+    for key in ctx.assets("cloudkms.googleapis.com/CryptoKey"):
+        d = data(key)
+        if d.get("purpose", "ENCRYPT_DECRYPT") != "ENCRYPT_DECRYPT":
+            continue
+        seconds = duration_seconds(d.get("rotationPeriod"))
+        scheduled = bool(d.get("nextRotationTime"))
+        if seconds is None or not scheduled:
+            yield verdict(ctx, key, False, "", "automatic rotation is not configured")
+            continue
+        days = seconds / 86400
+        yield verdict(ctx, key, days <= max_days,
+                      f"rotates every {days:g} days (next {d.get('nextRotationTime')})",
+                      f"rotates every {days:g} days (maximum {max_days})")

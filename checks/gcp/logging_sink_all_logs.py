@@ -1,0 +1,46 @@
+"""Cloud Logging: every project's log entries are exported by a sink without a filter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from checks.gcp._assets import LIST_RESOURCE, data, lineage, node_of, verdict
+from collector.cloud.gcp import GcpContext
+from collector.model import Result
+from collector.plugin import check
+
+DESTINATIONS = ("storage.googleapis.com/", "bigquery.googleapis.com/", "logging.googleapis.com/")
+
+
+@check(
+    id="gcp_logging_sink_all_logs",
+    criteria=("CC7.2",),
+    permissions=(LIST_RESOURCE,),
+    scoping="global",
+)
+def logging_sink_all_logs(ctx: GcpContext) -> Iterator[Result]:
+    """Every project exports all its log entries through a sink with an empty filter.
+
+    One result per active project (resource: the project's full name). A project passes when
+    an enabled sink with an empty filter exports to a Cloud Storage bucket, a BigQuery dataset
+    or a log bucket, and that sink is the project's own or an aggregated sink
+    (`includeChildren`) of one of its folders or its organisation (LogSink assets).
+    """
+    sinks = ctx.assets("logging.googleapis.com/LogSink")
+    for project in ctx.projects():
+        chain = lineage(project)
+        covering = [s for s in sinks if _exports_all(s, chain)]
+        names = ", ".join(sorted(str(data(s).get("name")) for s in covering))
+        yield verdict(ctx, project, bool(covering),
+                      f"all log entries are exported by: {names}",
+                      "no enabled sink without a filter exports this project's log entries")
+
+
+def _exports_all(sink: Mapping[str, Any], chain: list[str]) -> bool:
+    d = data(sink)
+    node = node_of(sink)
+    if node not in chain or (node != chain[0] and not d.get("includeChildren")):
+        return False
+    return (not str(d.get("filter") or "").strip() and not d.get("disabled")
+            and str(d.get("destination", "")).startswith(DESTINATIONS))

@@ -1,0 +1,65 @@
+"""Cloud Storage: buckets are not public and public access prevention is enforced."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checks.gcp._assets import (
+    LIST_IAM_POLICY,
+    LIST_ORG_POLICY,
+    LIST_RESOURCE,
+    NODES,
+    as_bool,
+    data,
+    lineage,
+    node_of,
+    verdict,
+)
+from collector.cloud.gcp import GcpContext
+from collector.model import Result
+from collector.plugin import check
+
+PUBLIC = ("allUsers", "allAuthenticatedUsers")
+CONSTRAINT = "constraints/storage.publicAccessPrevention"
+
+
+@check(
+    id="gcp_storage_bucket_not_public",
+    criteria=("CC6.1", "CC6.6"),
+    permissions=(LIST_RESOURCE, LIST_IAM_POLICY, LIST_ORG_POLICY),
+    scoping="global",
+)
+def storage_bucket_not_public(
+    ctx: GcpContext, *, require_public_access_prevention: bool = True
+) -> Iterator[Result]:
+    """Cloud Storage buckets grant nothing to allUsers and enforce public access prevention.
+
+    One result per bucket (resource: `//storage.googleapis.com/<bucket>`). A bucket fails when
+    its IAM policy binds allUsers or allAuthenticatedUsers; when public access prevention is
+    neither `enforced` on the bucket nor by the `storage.publicAccessPrevention` organisation
+    policy on its project, folders or organisation (and `require_public_access_prevention`);
+    or, without that prevention, when uniform bucket-level access is off (object ACLs could
+    still make objects public). Object ACLs themselves are not read.
+    """
+    bindings = {a["name"]: (a.get("iamPolicy") or {}).get("bindings") or []
+                for a in ctx.assets("storage.googleapis.com/Bucket", "IAM_POLICY")}
+    enforced_at = {node_of(a) for a in ctx.assets(NODES, "ORG_POLICY")
+                   for p in a.get("orgPolicy") or []
+                   if p.get("constraint") == CONSTRAINT
+                   and as_bool((p.get("booleanPolicy") or {}).get("enforced"))}
+    for bucket in ctx.assets("storage.googleapis.com/Bucket"):
+        cfg = data(bucket).get("iamConfiguration") or {}
+        public = sorted({f"{m} has {b.get('role')}" for b in bindings.get(bucket["name"], [])
+                         for m in b.get("members") or [] if m in PUBLIC})
+        prevention = (cfg.get("publicAccessPrevention") == "enforced"
+                      or any(n in enforced_at for n in lineage(bucket)))
+        ubla = as_bool((cfg.get("uniformBucketLevelAccess") or {}).get("enabled"))
+        problems = ["public IAM bindings: " + "; ".join(public)] if public else []
+        if not prevention and require_public_access_prevention:
+            problems.append("public access prevention is not enforced")
+        if not prevention and not ubla:
+            problems.append("uniform bucket-level access is off (object ACLs apply)")
+        yield verdict(ctx, bucket, not problems,
+                      "no public IAM binding; public access prevention is enforced"
+                      if prevention else "no public IAM binding; uniform bucket-level access on",
+                      "; ".join(problems))
