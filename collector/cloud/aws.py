@@ -17,6 +17,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.parsers import ResponseParserError
 
 from collector.cloud.base import (
     GLOBAL,
@@ -282,7 +283,8 @@ def _send(
         sent.error = _classify(exc, where)
     except NoCredentialsError as exc:
         sent.error = ScopeUnavailable("NoCredentials", str(exc), operation=where)
-    except BotoCoreError as exc:
+    except (BotoCoreError, ResponseParserError) as exc:
+        # ResponseParserError (an unparseable body, e.g. an HTML 500 page) is not a BotoCoreError.
         sent.requests += 1
         sent.error = CloudError(type(exc).__name__, str(exc), operation=where)
     return sent
@@ -297,6 +299,11 @@ def _classify(exc: ClientError, operation: str) -> CloudError:
         inner = _XML_MESSAGE.search(message)
         code = found.group(1) if found else ("AccessDenied" if code == "403" else f"HTTP{code}")
         message = inner.group(1) if inner else message
+    if not code:  # an <Errors><Error> body its protocol's parser skipped (s3control, moto)
+        nested = exc.response.get("Errors", {}).get("Error", {})
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        code = str(nested.get("Code") or ("AccessDenied" if status == 403 else f"HTTP{status}"))
+        message = str(nested.get("Message") or message)
     if code in ACCESS_DENIED:
         return AccessDenied(code, message, operation=operation)
     if code in NOT_OFFERED:

@@ -38,7 +38,8 @@ VOLATILE_BY_OPERATION: dict[tuple[str, str], frozenset[str]] = {
         "LatestDeliveryTime", "LatestDeliveryAttemptTime", "LatestDeliveryAttemptSucceeded",
         "LatestNotificationTime", "LatestNotificationAttemptTime",
         "LatestNotificationAttemptSucceeded", "LatestDigestDeliveryTime",
-        "LatestCloudWatchLogsDeliveryTime", "TimeLoggingStarted", "TimeLoggingStopped"}),
+        "TimeLoggingStarted", "TimeLoggingStopped"}),
+    # (LatestCloudWatchLogsDeliveryTime stays: aws_cloudtrail_cloudwatch_delivery judges it.)
 }
 """Top-level response keys of one operation that change without any change of configuration.
 

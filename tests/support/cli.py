@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from collector.cli import main
+from collector.demo.estate import MOTO_UNSERVED
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,8 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> CliResult:
 def write_config(path: Path, endpoint: str, regions: tuple[str, ...] = ("us-east-1",),
                  **extra: object) -> Path:
     body: dict[str, object] = {"aws": {"regions": list(regions), "endpoint_url": endpoint,
-                                       "max_workers": 4}}
+                                       "max_workers": 4},
+                               "checks": {"exclude": list(MOTO_UNSERVED)}}
     body.update(extra)
     path.write_text(yaml.safe_dump(body))
     return path

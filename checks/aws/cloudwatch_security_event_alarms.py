@@ -1,0 +1,131 @@
+"""CloudWatch: alarms on the CloudTrail log for security-relevant events (CIS 4.x)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from collector.cloud.aws import AwsContext
+from collector.model import Result
+from collector.plugin import check
+
+EVENTS: dict[str, tuple[str, ...]] = {
+    "unauthorized-api-calls": ("UnauthorizedOperation", "AccessDenied"),
+    "root-account-usage": ("Root",),
+    "iam-policy-changes": (
+        "DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy",
+        "PutRolePolicy", "PutUserPolicy", "CreatePolicy", "DeletePolicy", "CreatePolicyVersion",
+        "DeletePolicyVersion", "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy",
+        "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy"),
+    "cloudtrail-changes": ("CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging",
+                           "StopLogging"),
+    "config-changes": ("StopConfigurationRecorder", "DeleteDeliveryChannel",
+                       "PutDeliveryChannel", "PutConfigurationRecorder"),
+    "security-group-changes": (
+        "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
+        "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "CreateSecurityGroup",
+        "DeleteSecurityGroup"),
+    "nacl-changes": ("CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl",
+                     "DeleteNetworkAclEntry", "ReplaceNetworkAclEntry",
+                     "ReplaceNetworkAclAssociation"),
+    "network-gateway-changes": ("CreateCustomerGateway", "DeleteCustomerGateway",
+                                "AttachInternetGateway", "CreateInternetGateway",
+                                "DeleteInternetGateway", "DetachInternetGateway"),
+    "route-table-changes": ("CreateRoute", "CreateRouteTable", "ReplaceRoute",
+                            "ReplaceRouteTableAssociation", "DeleteRouteTable", "DeleteRoute",
+                            "DisassociateRouteTable"),
+    "vpc-changes": ("CreateVpc", "DeleteVpc", "ModifyVpcAttribute",
+                    "AcceptVpcPeeringConnection", "CreateVpcPeeringConnection",
+                    "DeleteVpcPeeringConnection", "RejectVpcPeeringConnection"),
+}
+"""Each monitored event class and the event names one metric filter must match (CIS AWS
+Foundations 4.1-4.14, as Prowler checks them); root usage also needs userIdentity.type."""
+
+
+@dataclass(frozen=True)
+class Watched:
+    """A metric filter on a CloudTrail log group with a working alarm on its metric."""
+
+    pattern: str
+    alarm: str
+
+
+@check(
+    id="aws_cloudwatch_security_event_alarms",
+    criteria=("CC7.2", "CC7.3"),
+    permissions=(
+        "cloudtrail:DescribeTrails",
+        "logs:DescribeMetricFilters",
+        "cloudwatch:DescribeAlarms",
+        "sns:ListSubscriptionsByTopic",
+    ),
+    scoping="global",
+)
+def cloudwatch_security_event_alarms(ctx: AwsContext) -> Iterator[Result]:
+    """Security-relevant API activity raises a CloudWatch alarm that notifies someone.
+
+    Once per account. The monitored log groups are those multi-region trails deliver to
+    (CloudWatchLogsLogGroupArn); each is read in its own region. For each event class (unauthorized
+    API calls, root usage, IAM policy, CloudTrail, Config, security group, NACL, network gateway,
+    route table and VPC changes) there is one result, resource
+    `arn:<partition>:cloudwatch:<region>:<account>:security-event-alarm/<class>`, in the region
+    of the first monitored log group (or
+    `arn:<partition>:cloudwatch::<account>:security-event-alarm/<class>` when no log group is
+    monitored): it passes when a metric filter matching all of the class's event names feeds a
+    metric alarm with actions enabled whose SNS topic has a confirmed subscription.
+    """
+    trails = ctx.call("cloudtrail", "describe_trails")["trailList"]
+    groups = sorted({t["CloudWatchLogsLogGroupArn"] for t in trails
+                     if t.get("IsMultiRegionTrail") and t.get("CloudWatchLogsLogGroupArn")})
+    if not groups:
+        for name in EVENTS:
+            yield Result.failed(ctx.arn("cloudwatch", f"security-event-alarm/{name}",
+                                        regional=False),
+                                "no multi-region trail delivers to CloudWatch Logs")
+        return
+    watched: list[Watched] = []
+    for group in groups:
+        watched.extend(_watched(ctx.in_region(group.split(":")[3]), group.split(":")[6]))
+    first = ctx.in_region(groups[0].split(":")[3])  # results named in the first group's region
+    for name, events in EVENTS.items():
+        arn = first.arn("cloudwatch", f"security-event-alarm/{name}")
+        hits = [w.alarm for w in watched if _matches(w.pattern, name, events)]
+        yield Result.of(arn, bool(hits), f"alarm(s) with a notified subscriber: {', '.join(hits)}",
+                        "no metric filter on the CloudTrail log group(s) "
+                        f"{', '.join(groups)} with a notifying alarm matches {name}")
+
+
+def _watched(ctx: AwsContext, group: str) -> list[Watched]:
+    filters = ctx.paginate("logs", "describe_metric_filters", "metricFilters", logGroupName=group)
+    alarms = ctx.paginate("cloudwatch", "describe_alarms", "MetricAlarms")
+    out = []
+    for f in filters:
+        metrics = {(m.get("metricNamespace"), m.get("metricName"))
+                   for m in f.get("metricTransformations") or []}
+        for alarm in alarms:
+            if (alarm.get("Namespace"), alarm.get("MetricName")) in metrics \
+                    and _notifies(ctx, alarm):
+                out.append(Watched(str(f.get("filterPattern", "")), alarm["AlarmName"]))
+    return out
+
+
+def _notifies(ctx: AwsContext, alarm: dict[str, Any]) -> bool:
+    if not alarm.get("ActionsEnabled", True):
+        return False
+    for action in alarm.get("AlarmActions") or []:
+        if not str(action).startswith("arn:") or ":sns:" not in action:
+            continue
+        topic_region = str(action).split(":")[3]
+        subs = ctx.in_region(topic_region).paginate(
+            "sns", "list_subscriptions_by_topic", "Subscriptions", TopicArn=action)
+        if any(s.get("SubscriptionArn", "").startswith("arn:") for s in subs):
+            return True
+    return False
+
+
+def _matches(pattern: str, name: str, events: tuple[str, ...]) -> bool:
+    if name == "root-account-usage" and "userIdentity.type" not in pattern:
+        return False
+    return all(re.search(rf"\b{re.escape(e)}\b", pattern) for e in events)

@@ -1,0 +1,66 @@
+"""AWS Config: a configuration recorder records every resource type in every region."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from collector.cloud.aws import AwsContext
+from collector.model import Result
+from collector.plugin import check
+
+
+@check(
+    id="aws_config_recorder_all_regions",
+    criteria=("CC3.4", "CC7.1", "CC8.1"),
+    permissions=("config:DescribeConfigurationRecorders",
+                 "config:DescribeConfigurationRecorderStatus"),
+)
+def config_recorder_all_regions(
+    ctx: AwsContext, *, global_resources_region: str = "us-east-1"
+) -> Iterator[Result]:
+    """AWS Config records all supported resource types in every region the run covers.
+
+    Regional. One result per region (resource: the account ARN). It passes when a recorder is
+    recording (recording=true), its recording group covers all supported resource types
+    (allSupported=true, no exclusions), its last delivery status is SUCCESS, and — in
+    `global_resources_region` only, where global resources (IAM) should be recorded once — it
+    includes global resource types. moto reports lastStatus PENDING for a started recorder; the
+    passing case is tested with recorded responses.
+    """
+    recorders = ctx.call("config", "describe_configuration_recorders")[
+        "ConfigurationRecorders"]
+    if not recorders:
+        yield Result.failed(ctx.account_arn, f"no AWS Config recorder in {ctx.region}")
+        return
+    statuses = {s.get("name"): s for s in ctx.call(
+        "config", "describe_configuration_recorder_status")["ConfigurationRecordersStatus"]}
+    problems: list[str] = []
+    for recorder in recorders:
+        problems += _problems(recorder, statuses.get(recorder.get("name")) or {},
+                              ctx.region == global_resources_region)
+    names = ", ".join(str(r.get("name")) for r in recorders)
+    yield Result.of(
+        ctx.account_arn,
+        not problems,
+        f"recorder {names} records all supported resource types in {ctx.region}",
+        "; ".join(problems),
+    )
+
+
+def _problems(recorder: dict[str, Any], status: dict[str, Any], global_home: bool) -> list[str]:
+    name = recorder.get("name")
+    group = recorder.get("recordingGroup") or {}
+    out = []
+    if not status.get("recording"):
+        out.append(f"recorder {name} is not recording")
+    elif status.get("lastStatus") != "SUCCESS":
+        out.append(f"recorder {name} last status is {status.get('lastStatus')}"
+                   + (f" ({status['lastErrorCode']})" if status.get("lastErrorCode") else ""))
+    excluded = (group.get("exclusionByResourceTypes") or {}).get("resourceTypes") or []
+    if not group.get("allSupported") or excluded:
+        out.append(f"recorder {name} does not record all supported resource types"
+                   + (f" (excludes {', '.join(excluded)})" if excluded else ""))
+    if global_home and not group.get("includeGlobalResourceTypes"):
+        out.append(f"recorder {name} does not record global resource types (IAM) here")
+    return out

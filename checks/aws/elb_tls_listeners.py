@@ -1,0 +1,94 @@
+"""ELB: internet-facing listeners use TLS 1.2 or newer (plain HTTP only to redirect)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from collector.cloud.aws import AwsContext
+from collector.model import Result
+from collector.plugin import check
+
+WEAK = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
+ENCRYPTED_V2 = ("HTTPS", "TLS")
+ENCRYPTED_CLASSIC = ("HTTPS", "SSL")
+CLASSIC_WEAK = {f"Protocol-{p}" for p in WEAK}
+
+
+@check(
+    id="aws_elb_tls_listeners",
+    criteria=("CC6.7",),
+    permissions=(
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeSSLPolicies",
+        "elasticloadbalancing:DescribeLoadBalancerPolicies",
+    ),
+)
+def elb_tls_listeners(ctx: AwsContext) -> Iterator[Result]:
+    """Internet-facing load balancers accept only TLS 1.2+ connections, or redirect to HTTPS.
+
+    Regional; internal load balancers are out of scope. Application/Network load balancers:
+    one result per listener (its ARN). An HTTPS/TLS listener passes when its security policy
+    (DescribeSSLPolicies) offers no protocol older than TLS 1.2; an HTTP listener passes only
+    when every default action redirects to HTTPS; any other protocol (TCP, UDP) fails as
+    unencrypted. Classic load balancers: one result per load balancer (its ARN), failing for
+    each HTTP/TCP listener and each HTTPS/SSL listener whose negotiation policy enables
+    SSLv3, TLS 1.0 or TLS 1.1.
+    """
+    for lb in ctx.paginate("elbv2", "describe_load_balancers", "LoadBalancers"):
+        if lb.get("Scheme") != "internet-facing":
+            continue
+        for listener in ctx.paginate("elbv2", "describe_listeners", "Listeners",
+                                     LoadBalancerArn=lb["LoadBalancerArn"]):
+            yield _v2_verdict(ctx, listener)
+    for lb in ctx.paginate("elb", "describe_load_balancers", "LoadBalancerDescriptions"):
+        if lb.get("Scheme") != "internet-facing":
+            continue
+        yield _classic_verdict(ctx, lb)
+
+
+def _v2_verdict(ctx: AwsContext, listener: dict[str, Any]) -> Result:
+    arn, protocol, port = listener["ListenerArn"], listener.get("Protocol"), listener.get("Port")
+    where = f"{protocol} listener on port {port}"
+    if protocol in ENCRYPTED_V2:
+        policy = listener.get("SslPolicy")
+        found = ctx.call("elbv2", "describe_ssl_policies", Names=[policy])["SslPolicies"]
+        weak = sorted({p for s in found for p in s.get("SslProtocols") or [] if p in WEAK})
+        return Result.of(arn, not weak, f"{where} uses policy {policy} (TLS 1.2 or newer only)",
+                         f"{where} uses policy {policy}, which allows {', '.join(weak)}")
+    if protocol == "HTTP":
+        actions = listener.get("DefaultActions") or []
+        redirects = bool(actions) and all(
+            a.get("Type") == "redirect"
+            and (a.get("RedirectConfig") or {}).get("Protocol") == "HTTPS" for a in actions)
+        return Result.of(arn, redirects, f"{where} only redirects to HTTPS",
+                         f"{where} serves unencrypted traffic (no redirect to HTTPS)")
+    return Result.failed(arn, f"{where} is not encrypted by the load balancer")
+
+
+def _classic_verdict(ctx: AwsContext, lb: dict[str, Any]) -> Result:
+    name = lb["LoadBalancerName"]
+    arn = ctx.arn("elasticloadbalancing", f"loadbalancer/{name}")
+    problems, seen = [], []
+    for desc in lb.get("ListenerDescriptions") or []:
+        listener = desc.get("Listener") or {}
+        protocol, port = listener.get("Protocol"), listener.get("LoadBalancerPort")
+        seen.append(f"{protocol}:{port}")
+        if str(protocol).upper() not in ENCRYPTED_CLASSIC:
+            problems.append(f"{protocol} listener on port {port} is not encrypted")
+            continue
+        names = desc.get("PolicyNames") or []
+        if not names:
+            continue
+        policies = ctx.call("elb", "describe_load_balancer_policies", LoadBalancerName=name,
+                            PolicyNames=names)["PolicyDescriptions"]
+        weak = sorted({a["AttributeName"].removeprefix("Protocol-")
+                       for p in policies for a in p.get("PolicyAttributeDescriptions") or []
+                       if a.get("AttributeName") in CLASSIC_WEAK
+                       and a.get("AttributeValue") == "true"})
+        if weak:
+            problems.append(f"{protocol} listener on port {port} allows {', '.join(weak)}")
+    return Result.of(arn, not problems,
+                     f"every listener is encrypted with TLS 1.2 or newer ({', '.join(seen)})",
+                     "; ".join(problems))

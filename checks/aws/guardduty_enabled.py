@@ -1,0 +1,36 @@
+"""GuardDuty: threat detection is on in every region in use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from collector.cloud.aws import AwsContext
+from collector.model import Result
+from collector.plugin import check
+
+
+@check(
+    id="aws_guardduty_enabled",
+    criteria=("CC6.8", "CC7.2"),
+    permissions=("guardduty:ListDetectors", "guardduty:GetDetector"),
+)
+def guardduty_enabled(ctx: AwsContext) -> Iterator[Result]:
+    """GuardDuty has an enabled detector in every region the run covers.
+
+    Regional. One result per region (resource: the account ARN; the result's region tells the
+    regions apart). It passes when a detector in the region has Status ENABLED; the message
+    names it and whether an organisation administrator manages it is not judged here.
+    """
+    ids = ctx.paginate("guardduty", "list_detectors", "DetectorIds")
+    if not ids:
+        yield Result.failed(ctx.account_arn, f"GuardDuty has no detector in {ctx.region}")
+        return
+    states = {d: ctx.call("guardduty", "get_detector", DetectorId=d).get("Status") for d in ids}
+    enabled = [d for d, s in states.items() if s == "ENABLED"]
+    yield Result.of(
+        ctx.account_arn,
+        bool(enabled),
+        f"GuardDuty detector {', '.join(enabled)} is enabled in {ctx.region}",
+        f"GuardDuty detector(s) in {ctx.region} are not enabled: "
+        + ", ".join(f"{d} ({s})" for d, s in states.items()),
+    )

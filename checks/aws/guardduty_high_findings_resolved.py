@@ -1,0 +1,72 @@
+"""GuardDuty: high-severity findings are resolved within the response SLA."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+from collector.cloud.aws import AwsContext
+from collector.model import Result
+from collector.plugin import check
+
+BATCH = 50
+"""GetFindings accepts at most 50 finding ids per request."""
+HIGH = 7.0
+
+
+@check(
+    id="aws_guardduty_high_findings_resolved",
+    criteria=("CC4.2", "CC7.3", "CC7.4"),
+    permissions=("guardduty:ListDetectors", "guardduty:ListFindings", "guardduty:GetFindings"),
+)
+def guardduty_high_findings_resolved(
+    ctx: AwsContext, *, max_open_days: int = 7
+) -> Iterator[Result]:
+    """No high-severity GuardDuty finding stays open longer than the response SLA (7 days).
+
+    Regional. moto does not implement GuardDuty findings; tested with recorded responses.
+    Findings of severity >= 7 that are not archived are listed per detector (ListFindings with
+    a server-side filter) and read in batches of 50. One result per such finding (resource: the
+    finding ARN): it fails when it was first seen (CreatedAt) more than `max_open_days` ago.
+    A detector with no open high-severity finding gives one passing result (resource: the
+    detector ARN). A region without a detector gives none (aws_guardduty_enabled judges that).
+    """
+    now = datetime.now(UTC)
+    limit = timedelta(days=max_open_days)
+    criteria = {"Criterion": {"severity": {"GreaterThanOrEqual": int(HIGH)},
+                              "service.archived": {"Equals": ["false"]}}}
+    for detector in ctx.paginate("guardduty", "list_detectors", "DetectorIds"):
+        ids = ctx.paginate("guardduty", "list_findings", "FindingIds", DetectorId=detector,
+                           FindingCriteria=criteria)
+        if not ids:
+            yield Result.passed(ctx.arn("guardduty", f"detector/{detector}"),
+                                "no open high-severity finding")
+            continue
+        for start in range(0, len(ids), BATCH):
+            body = ctx.call("guardduty", "get_findings", DetectorId=detector,
+                            FindingIds=ids[start:start + BATCH])
+            for finding in body.get("Findings") or []:
+                created = _instant(finding.get("CreatedAt"))
+                days = (now - created).days if created else None
+                what = (f"{finding.get('Type')} (severity {finding.get('Severity')}) open since "
+                        f"{finding.get('CreatedAt')}")
+                yield Result.of(
+                    finding["Arn"],
+                    created is not None and now - created <= limit,
+                    f"{what}: within the {max_open_days}-day SLA",
+                    f"{what}: {days} days, beyond the {max_open_days}-day SLA" if days is not None
+                    else f"{what}: age unknown",
+                )
+
+
+def _instant(value: object) -> datetime | None:
+    """GuardDuty timestamps are ISO-8601 strings (e.g. 2026-11-20T10:00:00.000Z)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

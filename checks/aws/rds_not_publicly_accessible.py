@@ -1,0 +1,32 @@
+"""RDS: DB instances are not reachable from the internet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checks.aws._rds import instances
+from collector.cloud.aws import AwsContext
+from collector.model import Result
+from collector.plugin import check
+
+
+@check(
+    id="aws_rds_not_publicly_accessible",
+    criteria=("CC6.1", "CC6.6"),
+    permissions=("rds:DescribeDBInstances",),
+)
+def rds_not_publicly_accessible(ctx: AwsContext) -> Iterator[Result]:
+    """RDS DB instances are not publicly accessible.
+
+    Regional. One result per DB instance, cluster members included (public accessibility is set
+    per instance); resource: the instance ARN. PubliclyAccessible=true gives the instance a
+    public DNS name that resolves to a public IP; whether security groups then admit traffic is
+    judged by aws_ec2_sg_no_admin_ports_from_internet.
+    """
+    for db in instances(ctx):
+        yield Result.of(
+            db["DBInstanceArn"],
+            not db.get("PubliclyAccessible"),
+            "the instance is not publicly accessible",
+            "the instance is publicly accessible (PubliclyAccessible=true)",
+        )

@@ -1,0 +1,41 @@
+"""RDS: encryption at rest of DB instances and clusters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from checks.aws._rds import PERMISSIONS, clusters, standalone_instances
+from collector.cloud.aws import AwsContext
+from collector.model import Result
+from collector.plugin import check
+
+
+@check(
+    id="aws_rds_storage_encrypted",
+    criteria=("CC6.1", "C1.1"),
+    permissions=PERMISSIONS,
+)
+def rds_storage_encrypted(ctx: AwsContext) -> Iterator[Result]:
+    """RDS databases encrypt their storage at rest.
+
+    Regional. One result per DB cluster and per DB instance outside a cluster (resource: its
+    ARN); a cluster's member instances share the cluster's storage and are judged through it.
+    """
+    for cluster in clusters(ctx):
+        key = cluster.get("KmsKeyId")
+        yield Result.of(
+            cluster["DBClusterArn"],
+            bool(cluster.get("StorageEncrypted")),
+            f"cluster storage is encrypted (KMS key {key})" if key else "cluster storage is "
+                                                                       "encrypted",
+            "cluster storage is not encrypted",
+        )
+    for db in standalone_instances(ctx):
+        key = db.get("KmsKeyId")
+        yield Result.of(
+            db["DBInstanceArn"],
+            bool(db.get("StorageEncrypted")),
+            f"instance storage is encrypted (KMS key {key})" if key else "instance storage is "
+                                                                         "encrypted",
+            "instance storage is not encrypted",
+        )

@@ -1,0 +1,56 @@
+"""S3: Object Lock with a default retention rule on log and backup buckets."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+
+from checks.aws._s3 import bucket_arn, bucket_names, unreadable
+from collector.cloud.aws import AwsContext
+from collector.cloud.base import CloudError
+from collector.model import Result
+from collector.plugin import check
+
+NO_LOCK = ("ObjectLockConfigurationNotFoundError",)
+
+
+@check(
+    id="aws_s3_bucket_object_lock_enabled",
+    criteria=("CC7.2", "PI1.5"),
+    permissions=("s3:ListAllMyBuckets", "s3:GetBucketObjectLockConfiguration"),
+    scoping="global",
+)
+def s3_bucket_object_lock_enabled(
+    ctx: AwsContext, *, buckets: tuple[str, ...] = ("*",)
+) -> Iterator[Result]:
+    """Audit-log and backup S3 buckets are write-once (Object Lock with default retention).
+
+    Which buckets hold audit logs or backups cannot be told from the API: `buckets` lists the
+    bucket-name patterns (shell globs) in scope, every bucket by default; set it to the log and
+    backup buckets in evidence.yaml. One result per bucket in scope (resource: the bucket ARN).
+    A bucket passes when ObjectLockEnabled=Enabled and a default retention rule (GOVERNANCE or
+    COMPLIANCE, days or years) applies to new objects; Object Lock without a default rule
+    protects only objects written with their own retention, and fails.
+    """
+    for name in bucket_names(ctx):
+        if not any(fnmatch.fnmatchcase(name, p) for p in buckets):
+            continue
+        arn = bucket_arn(ctx, name)
+        try:
+            body = ctx.call("s3", "get_object_lock_configuration", Bucket=name, absent=NO_LOCK)
+        except CloudError as exc:
+            yield unreadable(arn, "Object Lock configuration", exc)
+            continue
+        config = (body or {}).get("ObjectLockConfiguration") or {}
+        if config.get("ObjectLockEnabled") != "Enabled":
+            yield Result.failed(arn, "Object Lock is not enabled")
+            continue
+        retention = (config.get("Rule") or {}).get("DefaultRetention") or {}
+        span = (f"{retention['Days']} days" if retention.get("Days")
+                else f"{retention['Years']} years" if retention.get("Years") else "")
+        yield Result.of(
+            arn,
+            bool(span),
+            f"Object Lock is enabled with default {retention.get('Mode')} retention of {span}",
+            "Object Lock is enabled but has no default retention rule",
+        )

@@ -1,0 +1,45 @@
+"""VPC: every VPC has an active flow log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from collector.cloud.aws import AwsContext
+from collector.model import Result
+from collector.plugin import check
+
+TRAFFIC = ("ALL", "REJECT")
+
+
+@check(
+    id="aws_vpc_flow_logs_enabled",
+    criteria=("CC7.2",),
+    permissions=("ec2:DescribeVpcs", "ec2:DescribeFlowLogs"),
+)
+def vpc_flow_logs_enabled(ctx: AwsContext) -> Iterator[Result]:
+    """Every VPC has an active flow log capturing all or rejected traffic.
+
+    Regional. One result per VPC (resource: the VPC ARN). It passes when a flow log on the VPC
+    itself has FlowLogStatus ACTIVE and TrafficType ALL or REJECT, to any destination (CloudWatch
+    Logs, S3, Firehose); the destination and delivery status are named. Flow logs on subnets or
+    network interfaces only do not cover the whole VPC and do not count.
+    """
+    logs = ctx.paginate("ec2", "describe_flow_logs", "FlowLogs")
+    for vpc in ctx.paginate("ec2", "describe_vpcs", "Vpcs"):
+        vpc_id = vpc["VpcId"]
+        mine = [f for f in logs if f.get("ResourceId") == vpc_id]
+        good = [f for f in mine
+                if f.get("FlowLogStatus") == "ACTIVE" and f.get("TrafficType") in TRAFFIC]
+        seen = "; ".join(f"{f.get('FlowLogId')} {f.get('FlowLogStatus')} "
+                         f"{f.get('TrafficType')}" for f in mine)
+        yield Result.of(
+            ctx.arn("ec2", f"vpc/{vpc_id}"),
+            bool(good),
+            "active flow log(s): " + "; ".join(
+                f"{f.get('FlowLogId')} ({f.get('TrafficType')} traffic to "
+                f"{f.get('LogDestinationType', 'cloud-watch-logs')} "
+                f"{f.get('LogDestination') or f.get('LogGroupName', '')}, delivery "
+                f"{f.get('DeliverLogsStatus', 'unknown')})" for f in good),
+            "no active flow log capturing ALL or REJECT traffic"
+            + (f" (seen: {seen})" if seen else ""),
+        )
