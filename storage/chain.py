@@ -8,6 +8,9 @@ A sealed run's manifest is the canonical JSON of::
      "result_sets": [ResultSetRecord fields, sorted by check_id, provider, scope, region],
      "prev_sha256"}
 
+plus ``"collection_id"`` when the run belongs to a named collection (runs without one keep
+exactly the manifest they had before the key existed, so older chains still verify).
+
 ``manifest_sha256`` is the sha256 of those bytes, and the bytes are kept in ``run_manifests`` so
 an export can write ``runs/<run_id>.json`` byte-identical. (They are not a shared ``blobs`` row:
 a manifest belongs to exactly one run, and ``blobs`` grows only when the estate changes.)
@@ -38,7 +41,7 @@ def manifest_dict(
     run: RunRecord, scopes: list[ScopeRecord], results: list[ResultSetRecord]
 ) -> dict[str, Any]:
     """The manifest of a sealed run as a dict (see the module docstring)."""
-    return {
+    manifest: dict[str, Any] = {
         "format": MANIFEST_FORMAT,
         "run_id": run.run_id,
         "chain_seq": run.chain_seq,
@@ -53,6 +56,9 @@ def manifest_dict(
         "result_sets": [r.as_dict() for r in sorted(results, key=ResultSetRecord.sort_key)],
         "prev_sha256": run.prev_sha256,
     }
+    if run.collection_id is not None:
+        manifest["collection_id"] = run.collection_id
+    return manifest
 
 
 def build_manifest(

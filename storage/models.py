@@ -1,8 +1,10 @@
-"""SQLAlchemy models of the evidence database (schema revision 0001).
+"""SQLAlchemy models of the evidence database (schema revision 0003).
 
 Content-addressed tables (``blobs``, ``calls``) grow with change only; per-run tables (``runs``,
 ``run_scopes``, ``run_results``, ``run_manifests``) hold O(checks x scopes) rows per run.
 ``chain_head`` has exactly one row, locked to serialise the sealing of runs into the hash chain.
+``attachments`` holds manual evidence (immutable rows, bytes in ``blobs``); ``result_changes`` is
+a derived, rebuildable change index outside the chain (see ``storage.changes``).
 
 Any change here needs a new migration in ``storage/migrations/versions``; a test compares this
 metadata with the migrated database.
@@ -10,13 +12,14 @@ metadata with the migrated database.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -124,6 +127,7 @@ class Run(Base):
         ),
         Index(None, "started_at"),
         Index(None, "status"),
+        Index(None, "collection_id"),
     )
 
     run_id: Mapped[str] = mapped_column(String(128), primary_key=True)
@@ -141,6 +145,8 @@ class Run(Base):
     chain_seq: Mapped[int | None] = mapped_column(Integer, unique=True)
     prev_sha256: Mapped[str | None] = mapped_column(SHA256)
     manifest_sha256: Mapped[str | None] = mapped_column(SHA256)
+    collection_id: Mapped[str | None] = mapped_column(String(128))
+    """Shared by the runs of one collection (e.g. the shard runs of one schedule slot)."""
 
 
 class RunScope(Base):
@@ -210,6 +216,52 @@ class ChainHead(Base):
     """chain_seq of the last sealed run (0 when none)."""
     head_sha256: Mapped[str | None] = mapped_column(SHA256)
     """manifest_sha256 of the last sealed run (``None`` when none)."""
+
+
+class Attachment(Base):
+    """Manual evidence attached to a criterion (``evidence attach``); never updated or deleted.
+
+    The file's bytes are a content-addressed blob (kind ``attachment``); a new version of a
+    document is a new row.
+    """
+
+    __tablename__ = "attachments"
+    __table_args__ = (Index(None, "criterion_id"),)
+
+    attachment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    criterion_id: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str] = mapped_column(String(512))
+    """The file's base name when attached (its path is not kept)."""
+    sha256: Mapped[str] = mapped_column(SHA256, ForeignKey("blobs.sha256"))
+    size: Mapped[int] = mapped_column(BigInteger)
+    attached_by: Mapped[str] = mapped_column(String(255))
+    attached_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    """Last day the document is valid (inclusive); ``None``: no expiry."""
+
+
+class ResultChange(Base):
+    """Derived change index (rebuildable from result sets): per run x check x scope x region
+    whose result set differs from the previous sealed run's, one sentinel row
+    (``resource_id`` empty, ``status`` = the previous result set's sha256 or ``-``) plus one
+    row per resource whose status or message changed (``status`` ``absent``: it disappeared).
+    An unchanged result set adds no row."""
+
+    __tablename__ = "result_changes"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.run_id"), primary_key=True)
+    check_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(512), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resource_id: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    status: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text)
+    result_scope: Mapped[str] = mapped_column(String(512))
+    """The result's own scope when it differs from the check's (else empty)."""
+    result_region: Mapped[str] = mapped_column(String(64))
+    """The result's own region when it differs from the check's (else empty)."""
 
 
 TABLES: tuple[str, ...] = (

@@ -192,6 +192,9 @@ class RunRecord:
     """Manifest hash of the previous sealed run (``None`` for the first)."""
     manifest_sha256: str | None
     """Hash of this run's manifest once sealed, else ``None``."""
+    collection_id: str | None = None
+    """The collection the run belongs to (shard runs of one schedule slot share it), or
+    ``None`` for a run that is a collection of its own."""
 
     def __post_init__(self) -> None:
         """Normalise datetimes to UTC."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 from sqlalchemy import Engine, exc, func, select
 
 from storage import migrate as migrations
+from storage.attachments import AttachmentStore
 from storage.blobs import BlobStore
+from storage.changes import ChangeStore
 from storage.db import make_engine, mask, one_line, parse_url, read_tx
 from storage.errors import StorageError
 from storage.models import TABLES, Base
@@ -19,7 +21,7 @@ from storage.runs import RunStore
 from storage.verify import ChainVerifier
 
 
-class Repository(BlobStore, RunStore):
+class Repository(BlobStore, RunStore, AttachmentStore, ChangeStore):
     """Access to one evidence database (SQLite file or PostgreSQL)."""
 
     def __init__(self, engine: Engine, display_url: str) -> None:

@@ -34,6 +34,7 @@ def run_record(row: Any) -> RunRecord:
         chain_seq=row.chain_seq,
         prev_sha256=row.prev_sha256,
         manifest_sha256=row.manifest_sha256,
+        collection_id=row.collection_id,
     )
 
 

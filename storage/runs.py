@@ -71,8 +71,11 @@ class RunStore:
         mapping_sha256: str,
         host: str,
         pid: int,
+        collection_id: str | None = None,
     ) -> None:
-        """Record a new run with status ``running`` (heartbeat = ``started_at``)."""
+        """Record a new run with status ``running`` (heartbeat = ``started_at``).
+
+        ``collection_id`` names the collection the run belongs to (see RunRecord)."""
         started = to_utc(started_at)
         with write_tx(self._engine, f"starting run {run_id}") as conn:
             if load_run(conn, run_id) is not None:
@@ -93,6 +96,7 @@ class RunStore:
                     chain_seq=None,
                     prev_sha256=None,
                     manifest_sha256=None,
+                    collection_id=collection_id,
                 )
             )
 
