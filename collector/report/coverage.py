@@ -1,0 +1,100 @@
+"""Coverage rules: a criterion's evidence status, expected runs, gap days and stale days.
+
+Status of a criterion (``evidence criteria`` and every report use the same rule):
+
+- ``automated``: at least one automated check covers it, and if the catalog says it also needs
+  manual evidence (evidence mode ``hybrid`` or ``manual``) a valid attachment supplies it;
+- ``attached``: no check covers it, and at least one valid (unexpired) attachment does;
+- ``partial``: checks cover it but the manual evidence it needs has no valid attachment;
+- ``none``: no check and no valid attachment (expired attachments do not count).
+
+Days (UTC) of a period, up to ``--as-of``:
+
+- a *gap day* is a day on which the schedule expected a collection and no run recorded any
+  result for the item that day;
+- a *stale day* is a day on which the item's latest evidence (on or before that day, within
+  the period) is older than its frequency allows (daily and continuous: 1 day, weekly 7,
+  monthly 31, quarterly 92, annual 366), or there is none yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Literal
+
+from config.cron import parse_cron
+from storage.attachments import AttachmentRecord
+
+CoverageStatus = Literal["automated", "attached", "partial", "none"]
+STATUSES: tuple[CoverageStatus, ...] = ("automated", "attached", "partial", "none")
+
+WINDOW_DAYS = {"continuous": 1, "daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92,
+               "annual": 366}
+"""How old evidence may be before it is stale, by frequency."""
+
+STATUS_HELP = (
+    "automated: checks cover it (plus a valid attachment when the catalog says it also needs "
+    "manual evidence); attached: no check, a valid attachment; partial: checks but the manual "
+    "evidence it needs has no valid attachment; none: neither (expired attachments do not count)."
+)
+
+
+def coverage_status(has_checks: bool, valid_attachments: int, evidence_mode: str) -> (
+        CoverageStatus):
+    """The status of a criterion (see the module docstring)."""
+    needs_manual = evidence_mode in ("hybrid", "manual")
+    if has_checks:
+        return "partial" if needs_manual and not valid_attachments else "automated"
+    return "attached" if valid_attachments else "none"
+
+
+def split_attachments(attachments: Iterable[AttachmentRecord], on: date) -> tuple[
+        tuple[AttachmentRecord, ...], tuple[AttachmentRecord, ...]]:
+    """(valid, expired) on day ``on``, among those attached on or before it."""
+    known = [a for a in attachments if a.attached_at.date() <= on]
+    return (tuple(a for a in known if not a.expired(on)),
+            tuple(a for a in known if a.expired(on)))
+
+
+def days(start: date, end: date) -> list[date]:
+    """Every day from ``start`` to ``end`` inclusive (empty when ``end`` is before ``start``)."""
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def scheduled_days(schedule: str, start: date, end: date) -> dict[date, int]:
+    """Day -> how many collections the cron ``schedule`` expects that day (days with none
+    are left out)."""
+    minutes, hours, dom, months, dow = parse_cron(schedule)
+    per_day = len(minutes) * len(hours)
+    return {d: per_day for d in days(start, end)
+            if d.month in months and d.day in dom and d.isoweekday() % 7 in dow}
+
+
+def gap_and_stale(evidence: Iterable[date], expected: Iterable[date], start: date, end: date,
+                  frequency: str) -> tuple[int, int]:
+    """(gap days, stale days) of an item over ``start``..``end`` (see the module docstring)."""
+    have = set(evidence)
+    gaps = sum(1 for d in expected if start <= d <= end and d not in have)
+    window = WINDOW_DAYS.get(frequency, 1)
+    stale = 0
+    last: date | None = None
+    for d in days(start, end):
+        if d in have:
+            last = d
+        elif last is None or (d - last).days > window:
+            stale += 1
+    return gaps, stale
+
+
+def pass_rate(passed: int, failed: int) -> float | None:
+    """Passes over judged (pass + fail) results, ``None`` when nothing was judged."""
+    judged = passed + failed
+    return round(passed / judged, 6) if judged else None
+
+
+def shortest(frequencies: Sequence[str]) -> str:
+    """The most frequent of ``frequencies`` (``daily`` when there are none)."""
+    if not frequencies:
+        return "daily"
+    return min(frequencies, key=lambda f: (WINDOW_DAYS.get(f, 1), f))

@@ -1,0 +1,180 @@
+"""The shape of the Type II period report (what ``build_period_report`` returns).
+
+Frozen dataclasses, ordered deterministically: criteria in catalog order, checks and controls by
+id, runs in chain order, exceptions chronologically. ``to_dict`` gives the JSON form
+(``evidence report --format json``): dates and times as ISO-8601 UTC strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from collector.report.coverage import CoverageStatus
+from collector.report.exceptions import ExceptionInterval
+from storage.canonical import format_utc
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How well an item (criterion, check, control) was evidenced over the period."""
+
+    runs_expected: int
+    """Collections the schedule expected in the period (up to the as-of day)."""
+    runs_complete: int
+    """Collections with a result for the item whose runs all ended ``complete``."""
+    runs_partial: int
+    """Collections with a result for the item where a run ended partial, failed or
+    interrupted (its results still count as evidence)."""
+    gap_days: int
+    """Scheduled days with no result for the item (see ``collector.report.coverage``)."""
+    stale_days: int
+    """Days whose latest evidence was older than the item's frequency allows."""
+    passed: int
+    failed: int
+    errors: int
+    not_applicable: int
+    pass_rate: float | None
+    """passed / (passed + failed) over every result of the period; ``None``: none judged."""
+    exceptions: int
+    """Exception intervals of the period."""
+    open_exceptions: int
+    """Of which still failing at the end of the period."""
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    """Manual evidence known on the report's as-of day."""
+
+    attachment_id: int
+    criterion_id: str
+    title: str
+    filename: str
+    sha256: str
+    size: int
+    attached_by: str
+    attached_at: datetime
+    valid_until: date | None
+    expired: bool
+    """True when ``valid_until`` is before the report's as-of day (flagged in every report)."""
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    """One SOC 2 criterion over the period."""
+
+    id: str
+    title: str
+    category: str
+    in_scope: bool
+    """False for categories ``soc2.categories`` leaves out: shown, never counted as gaps."""
+    evidence_mode: str
+    """The catalog's ``automated``, ``hybrid`` or ``manual``."""
+    checks: tuple[str, ...]
+    """Automated checks that counted for it in at least one run of the period (each run's
+    recorded mapping)."""
+    controls: tuple[str, ...]
+    """The organisation's controls that name it."""
+    attachments_valid: tuple[int, ...]
+    attachments_expired: tuple[int, ...]
+    status: CoverageStatus
+    coverage: Coverage
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One automated check over the period."""
+
+    id: str
+    title: str
+    criteria: tuple[str, ...]
+    """Criteria it counted for in the period (union over the runs' recorded mappings)."""
+    frequency: str
+    coverage: Coverage
+
+
+@dataclass(frozen=True)
+class ControlRow:
+    """One control of the organisation's matrix (``controls`` in evidence.yaml)."""
+
+    id: str
+    title: str
+    criteria: tuple[str, ...]
+    frequency: str
+    checks: tuple[str, ...]
+    """Checks matching the control's patterns that ran in the period."""
+    attachments_valid: tuple[int, ...]
+    """Valid attachments on the control's criteria."""
+    attachments_expired: tuple[int, ...]
+    status: CoverageStatus
+    """As for criteria: checks and/or valid attachments (manual-only controls need one)."""
+    coverage: Coverage
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One sealed run of the period."""
+
+    run_id: str
+    collection_id: str | None
+    chain_seq: int
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    result_sets: int
+    passed: int
+    failed: int
+    errors: int
+    not_applicable: int
+    manifest_sha256: str
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    """Everything the Type II report says about a period."""
+
+    start: date
+    end: date
+    as_of: date
+    """The day the report shows the state on (``end`` unless ``--as-of`` is earlier)."""
+    schedule: str
+    categories: tuple[str, ...]
+    """SOC 2 categories in scope."""
+    catalog_version: str
+    runs_expected: int
+    collections: int
+    """Collections (runs, or shard runs sharing a collection id) in the period."""
+    collections_complete: int
+    criteria: tuple[CriterionRow, ...]
+    checks: tuple[CheckRow, ...]
+    controls: tuple[ControlRow, ...]
+    exceptions: tuple[ExceptionInterval, ...]
+    attachments: tuple[AttachmentRow, ...]
+    runs: tuple[RunRow, ...]
+    head_manifest_sha256: str | None
+    """Manifest hash of the period's last run (ties the report to the chain)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form; dates ISO, datetimes UTC ``...Z``."""
+        return _jsonable(self)
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _jsonable(value: Any) -> Any:
+    """Like ``dataclasses.asdict`` plus date formatting, without its deep copies (a year's
+    report holds tens of thousands of exception intervals)."""
+    if type(value) in _SCALARS:
+        return value
+    names = getattr(type(value), "__dataclass_fields__", None)
+    if names is not None:
+        return {k: _jsonable(getattr(value, k)) for k in names}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return format_utc(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
