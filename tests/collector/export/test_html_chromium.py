@@ -1,0 +1,77 @@
+"""summary.html in headless Chromium: opened from an exported bundle (file://), the expected
+criteria and exception rows are visible, nothing is fetched, and the console has no error.
+
+Needs Debian's `chromium` (`apt-get install -y chromium`; .ci/run installs it). Without it these
+tests fail, unless EVIDENCE_TEST_SKIP_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.collector.export.cdp import Browser, find_chromium
+from tests.collector.export.conftest import Estate
+
+VISIBLE = """JSON.stringify([...document.querySelectorAll('%s')]
+  .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+  .map(e => e.dataset.criterion || e.dataset.check))"""
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Browser]:
+    exe = find_chromium()
+    if exe is None:
+        if os.environ.get("EVIDENCE_TEST_SKIP_BROWSER") == "1":
+            pytest.skip("chromium is not installed")
+        pytest.fail("chromium is not installed: apt-get install -y chromium "
+                    "(or set EVIDENCE_TEST_SKIP_BROWSER=1 to skip)")
+    b = Browser(exe, tmp_path / "profile")
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+def test_summary_html_shows_criteria_and_exceptions(signed_bundle: bytes, estate: Estate,
+                                                    browser: Browser, tmp_path: Path) -> None:
+    folder = tmp_path / "bundle"
+    (tmp_path / "b.zip").write_bytes(signed_bundle)
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        zf.extractall(folder)
+    browser.open((folder / "summary.html").as_uri())
+    criteria = json.loads(browser.evaluate(VISIBLE % "tr.criterion"))
+    covered = {c for crits in estate.history.criteria.values() for c in crits}
+    assert {"CC6.1", "CC7.2", "CC8.1"} <= set(criteria) and "CC1.1" in criteria
+    assert covered & set(criteria) == covered - {"A1.2", "C1.1"}  # out of scope by default
+    exceptions = json.loads(browser.evaluate(VISIBLE % "tr.exception"))
+    assert len(exceptions) >= len(estate.history.ever_failed)
+    assert set(exceptions) == {check for check, _ in estate.history.ever_failed}
+    text = browser.evaluate("document.body.innerText")
+    assert "still failing" in text and "Pass rate over the period" in text
+    charts = browser.evaluate("document.querySelectorAll('svg polyline').length")
+    assert charts >= len(covered - {"A1.2", "C1.1"})
+    requested = [e["params"]["request"]["url"] for e in browser.events
+                 if e.get("method") == "Network.requestWillBeSent"]
+    assert requested == [(folder / "summary.html").as_uri()], "the page loads nothing else"
+    assert browser.errors() == []
+    shot = tmp_path / "summary.png"
+    browser.screenshot(shot)
+    assert shot.stat().st_size > 10_000
+
+
+def test_console_errors_are_caught(browser: Browser, tmp_path: Path) -> None:
+    """The no-console-error assertion above can fail: a broken page is noticed."""
+    page = tmp_path / "broken.html"
+    page.write_text("<!DOCTYPE html><html><body><script>console.error('boom');"
+                    "undefinedFunction();</script><img src='https://example.invalid/x.png'>"
+                    "</body></html>")
+    browser.open(page.as_uri())
+    errors = browser.errors()
+    assert any("boom" in e for e in errors)
+    assert len(errors) >= 2
