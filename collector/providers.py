@@ -22,6 +22,9 @@ class OpenRequest:
     sink: EvidenceSink
     regions: tuple[str, ...] = ()
     """--region: narrows the configured regions (where the provider has regions)."""
+    owns: Callable[[str], bool] | None = None
+    """--shard: whether this process collects a scope id; openers that know a scope's id
+    before opening it skip the others' (the runner also skips them after opening)."""
 
 
 Opener = Callable[[Settings, OpenRequest], Iterator[ScopeTarget | UnavailableScope]]
@@ -31,11 +34,45 @@ def open_aws(settings: Settings, req: OpenRequest) -> Iterator[ScopeTarget | Una
     from collector.cloud.aws_accounts import open_accounts
 
     endpoint = settings.aws.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
-    yield from open_accounts(settings.aws, req.sink, tool_version=__version__,
-                             endpoint_url=endpoint, regions=req.regions)
+    aws = settings.aws
+    if req.owns is not None and aws.accounts and not aws.organization:
+        mine = tuple(a for a in aws.accounts if req.owns(a.id))
+        if not mine:
+            return  # every listed account is another shard's (none means "current" otherwise)
+        aws = aws.model_copy(update={"accounts": mine})
+    yield from open_accounts(aws, req.sink, tool_version=__version__,
+                             endpoint_url=endpoint, regions=req.regions, owns=req.owns)
 
 
-OPENERS: dict[str, Opener] = {"aws": open_aws}
+def open_gcp(settings: Settings, req: OpenRequest) -> Iterator[ScopeTarget | UnavailableScope]:
+    from collector.cloud.gcp_scopes import open_scopes
+
+    gcp = settings.gcp
+    if gcp is None:
+        return
+    if req.owns is not None:
+        mine = tuple(s for s in gcp.scopes if req.owns(s))
+        if not mine:
+            return
+        gcp = gcp.model_copy(update={"scopes": mine})
+    yield from open_scopes(gcp, req.sink, tool_version=__version__)
+
+
+def open_azure(settings: Settings, req: OpenRequest) -> Iterator[ScopeTarget | UnavailableScope]:
+    from collector.cloud.azure_subscriptions import open_subscriptions
+
+    azure = settings.azure
+    if azure is None:
+        return
+    if req.owns is not None and azure.subscriptions != "all":
+        mine = tuple(s for s in azure.subscriptions if req.owns(s))
+        if not mine:
+            return
+        azure = azure.model_copy(update={"subscriptions": mine})
+    yield from open_subscriptions(azure, req.sink, tool_version=__version__)
+
+
+OPENERS: dict[str, Opener] = {"aws": open_aws, "gcp": open_gcp, "azure": open_azure}
 """Provider name -> opener. A provider runs when checks of it are selected and it is enabled."""
 
 
@@ -48,3 +85,15 @@ def enabled(settings: Settings, provider: str) -> bool:
 
 def max_workers(settings: Settings, provider: str) -> int:
     return int(getattr(getattr(settings, provider, None), "max_workers", 8) or 8)
+
+
+AWS_THREADS_PER_WORKER = 3
+"""AWS bounds requests on the wire itself (aws.max_workers, across accounts), so its pool may
+run more checks than that: a check waiting on a request another check already made (the
+memo) then does not hold one of the request slots."""
+
+
+def pool_threads(settings: Settings, provider: str) -> int:
+    """Threads of the provider's pool: its max_workers, or more where requests are gated."""
+    workers = max_workers(settings, provider)
+    return workers * AWS_THREADS_PER_WORKER if provider == "aws" else workers

@@ -6,18 +6,18 @@ already collected); the run is sealed into the hash chain at the end.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from collector import __version__
 from collector.cloud.base import (
-    GLOBAL,
     CallLog,
     CloudError,
     NotOffered,
@@ -25,10 +25,22 @@ from collector.cloud.base import (
     ScopeTarget,
     UnavailableScope,
 )
+from collector.locks import Lease, ScopeGate, no_locks
+from collector.logs import log_context
 from collector.mapping import build_mapping
 from collector.model import Result, Status
 from collector.plugin import Check, ParamValue, Registry
-from collector.providers import OPENERS, Opener, OpenRequest, enabled, max_workers
+from collector.pool import ScopePool
+from collector.providers import (
+    OPENERS,
+    Opener,
+    OpenRequest,
+    enabled,
+    max_workers,
+    pool_threads,
+)
+from collector.shard import Shard
+from collector.sink import BatchingSink
 from config.criteria import Catalog
 from config.loader import ConfigError, LoadedConfig
 from storage import Repository
@@ -37,6 +49,7 @@ from storage.records import ResultSetRecord, RunStatus, ScopeRecord
 
 HEARTBEAT_EVERY = timedelta(seconds=30)
 STALE_AFTER = timedelta(minutes=10)
+logger = logging.getLogger("evidence.runner")
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,10 @@ class Selection:
     checks: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     providers: tuple[str, ...] = ()
+    shard: Shard | None = None
+    """--shard I/N: only the scopes this shard owns (see collector.shard)."""
+    collection_id: str | None = None
+    """Recorded on the run; the runs of one collection (the shards of one slot) share it."""
 
 
 @dataclass
@@ -139,6 +156,7 @@ class Runner:
         *,
         progress: ProgressFn | None = None,
         openers: Mapping[str, Opener] | None = None,
+        gate: ScopeGate | None = None,
     ) -> None:
         self.repo = repo
         self.loaded = loaded
@@ -149,6 +167,18 @@ class Runner:
         self._stop = threading.Event()
         self._counts: dict[str, int] = {s.value: 0 for s in Status}
         self._lock = threading.Lock()
+        self.gate = gate or no_locks
+        """Taken per scope before collecting it (collector.locks: one collector per scope)."""
+        self._cancel = threading.Event()
+        self._leases: list[Lease] = []
+        self.sink = BatchingSink(repo)
+        """Where contexts put responses and calls: batched, flushed before results cite them."""
+
+    def stop(self) -> None:
+        """Cooperative stop (from a signal handler or another thread): no new scope or check
+        starts, checks already running finish and are stored, the run is sealed
+        `interrupted`."""
+        self._cancel.set()
 
     def run(self, sel: Selection) -> RunOutcome:
         started = datetime.now(UTC)
@@ -157,7 +187,8 @@ class Runner:
                                                               self.catalog))
         self.repo.start_run(run_id, started_at=started, tool_version=__version__,
                             config_hash=self.loaded.config_hash, mapping_sha256=mapping,
-                            host=socket.gethostname(), pid=os.getpid())
+                            host=socket.gethostname(), pid=os.getpid(),
+                            collection_id=sel.collection_id)
         beat = threading.Thread(target=self._heartbeat, args=(run_id,), daemon=True)
         beat.start()
         identities: list[str] = []
@@ -169,19 +200,38 @@ class Runner:
                 checks = [c for c in self.checks if c.provider == provider]
                 if not checks or not enabled(settings, provider):
                     continue
-                for item in opener(settings, OpenRequest(self.repo, sel.regions)):
-                    if isinstance(item, UnavailableScope):
-                        unavailable.append(item)
-                        self._record_unavailable(run_id, item)
-                        continue
-                    identities.append(item.identity)
-                    self._run_scope(run_id, item, checks, max_workers(settings, provider))
-            status = self._status(unavailable, collected=bool(identities))
+                owns = partial(sel.shard.owns, provider) if sel.shard else None
+                scopes = opener(settings, OpenRequest(self.sink, sel.regions, owns))
+                with ScopePool(max_workers(settings, provider),
+                               pool_threads(settings, provider)) as pool:
+                    for item in scopes:
+                        if self._cancel.is_set():
+                            break
+                        if isinstance(item, UnavailableScope):
+                            if not sel.shard or sel.shard.owns(item.provider, item.scope):
+                                unavailable.append(item)
+                                self._record_unavailable(run_id, item)
+                            continue
+                        if sel.shard and not sel.shard.owns(item.provider, item.scope_id):
+                            continue  # another shard's
+                        lease = self.gate(item.provider, item.scope_id, self._cancel)
+                        if isinstance(lease, UnavailableScope):  # busy: another collector has it
+                            if not self._cancel.is_set():
+                                unavailable.append(lease)
+                                self._record_unavailable(run_id, lease)
+                            continue
+                        self._leases.append(lease)
+                        identities.append(item.identity)
+                        self._run_scope(run_id, item, checks, pool, lease)
+            status = ("interrupted" if self._cancel.is_set() else
+                      self._status(unavailable, collected=bool(identities)))
         except KeyboardInterrupt:
             status = "interrupted"
             raise
         finally:
             self._stop.set()
+            for held in self._leases:
+                held.release()
             digest = self.repo.finish_run(run_id, status=status, finished_at=datetime.now(UTC),
                                           identities=tuple(sorted(set(identities))))
         return RunOutcome(run_id, status, digest, dict(self._counts), unavailable)
@@ -198,21 +248,37 @@ class Runner:
             self.repo.heartbeat(run_id, datetime.now(UTC))
 
     def _run_scope(self, run_id: str, target: ScopeTarget, checks: Iterable[Check],
-                   workers: int) -> None:
-        """Every check in every label (region) of one scope, on a bounded thread pool."""
+                   pool: ScopePool, lease: Lease | None = None) -> None:
+        """Queue every check in every label (region) of one scope on the shared pool.
+
+        Global checks go first: they loop over account-wide resources (IAM users, buckets) and
+        are the long tasks, so starting them early keeps the pool's tail short. The scope's
+        statistics are recorded when its last task finishes, and the scope (with its memo)
+        is then released."""
         tasks = [(c, label) for c in checks for label in target.labels(c.scoping)]
         self.progress(len(tasks), "")
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="evidence") as pool:
-            futures: list[Future[None]] = [
-                pool.submit(self._run_check, run_id, target, c, label) for c, label in tasks
-            ]
-            for fut in futures:
-                fut.result()
-        finished = datetime.now(UTC)
-        for stats in list(target.stats.values()):
-            self._record_scope(run_id, stats, finished)
+
+        def record() -> None:
+            finished = datetime.now(UTC)
+            try:
+                self.sink.flush()
+                for stats in list(target.stats.values()):
+                    self._record_scope(run_id, stats, finished)
+            finally:
+                if lease is not None:
+                    lease.release()
+
+        pool.scope([(0 if c.scoping == "global" else 1,
+                     partial(self._run_check, run_id, target, c, label)) for c, label in tasks],
+                   record)
 
     def _run_check(self, run_id: str, target: ScopeTarget, check: Check, label: str) -> None:
+        if self._cancel.is_set():
+            return  # stopping: checks not yet started never start
+        with log_context(run_id=run_id, scope=target.scope_id, check=check.id, region=label):
+            self._check(run_id, target, check, label)
+
+    def _check(self, run_id: str, target: ScopeTarget, check: Check, label: str) -> None:
         log = CallLog()
         ctx = target.context(label, log)
         scope_rid = target.scope_resource(label)
@@ -228,6 +294,7 @@ class Runner:
             name = type(exc).__name__
             results.append(Result.error(scope_rid, f"check crashed: {name}: {exc}",
                                         f"CheckCrashed:{name}"))
+        self.sink.flush()  # the calls this result set cites are stored before it
         self._store_results(run_id, check, target.provider, target.scope_id, label, results,
                             log)
         self.progress(0, f"{check.id} {target.scope_id} {label}")
@@ -247,6 +314,12 @@ class Runner:
             region=region, observed_at=datetime.now(UTC), result_set_sha256=digest,
             n_pass=n[Status.PASS], n_fail=n[Status.FAIL], n_error=n[Status.ERROR],
             n_na=n[Status.NOT_APPLICABLE]))
+        logger.log(logging.WARNING if n[Status.ERROR] else logging.INFO,
+                   "stored %s in %s/%s/%s: %d pass, %d fail, %d error, %d not applicable",
+                   check.id, provider, scope, region, n[Status.PASS], n[Status.FAIL],
+                   n[Status.ERROR], n[Status.NOT_APPLICABLE],
+                   extra={"fields": {"event": "result_set_stored", "provider": provider,
+                                     "region": region, "result_set_sha256": digest}})
 
     def _record_scope(self, run_id: str, stats: ScopeStats, finished: datetime) -> None:
         calls = self.repo.put_call_list(stats.calls)
@@ -259,6 +332,6 @@ class Runner:
     def _record_unavailable(self, run_id: str, item: UnavailableScope) -> None:
         now = datetime.now(UTC)
         self.repo.add_scope(run_id, ScopeRecord(
-            provider=item.provider, scope=item.scope, region=GLOBAL, identity="",
+            provider=item.provider, scope=item.scope, region=item.region, identity="",
             started_at=now, finished_at=now, requests=0, retries=0,
             errors=((item.code, item.message),), calls_sha256=None))

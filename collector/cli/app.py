@@ -9,15 +9,24 @@ from pathlib import Path
 import click
 
 from collector import __version__
+from collector.cli.attach import attach, attachments
 from collector.cli.collect import collect
 from collector.cli.context import AppContext
 from collector.cli.demo import demo
+from collector.cli.diff import diff
+from collector.cli.export import export
+from collector.cli.health import health
+from collector.cli.keygen import keygen
 from collector.cli.permissions import permissions
+from collector.cli.report import criteria, report
+from collector.cli.sample import sample
+from collector.cli.schedule import schedule
+from collector.cli.verify import verify
+from collector.logs import setup_logging
 from collector.mapping import effective_criteria
 from collector.output.machine import write_csv, write_json_lines
 from collector.output.tables import (
     print_checks,
-    print_criteria,
     print_results,
     print_runs,
     stdout_console,
@@ -43,15 +52,24 @@ Exit codes:
 @click.option("--db", "db_url", envvar="EVIDENCE_DB_URL", show_envvar=True, metavar="URL",
               help="Database URL: sqlite:///path.db or postgresql+psycopg://user@host/db "
                    "[default: database_url from the config, else sqlite:///evidence.db].")
+@click.option("--log-format", type=click.Choice(["json", "text"]), envvar="EVIDENCE_LOG_FORMAT",
+              show_envvar=True, help="Log lines on stderr [default: json unless stderr is a "
+                                     "terminal]; each carries run id, scope and check.")
+@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"],
+                                               case_sensitive=False),
+              envvar="EVIDENCE_LOG_LEVEL", show_envvar=True,
+              help="[default: info for json, warning for text]")
 @click.version_option(__version__, prog_name="evidence")
 @click.pass_context
-def cli(ctx: click.Context, config_path: Path | None, db_url: str | None) -> None:
+def cli(ctx: click.Context, config_path: Path | None, db_url: str | None,
+        log_format: str | None, log_level: str | None) -> None:
     """Collect tamper-evident SOC 2 evidence of cloud configuration.
 
     Checks read AWS (and later GCP and Azure) settings with read-only access, map each result
     to SOC 2 Trust Services Criteria, and store every run (raw responses, how they were
     obtained, results) content-addressed and hash-chained in a database.
     """
+    setup_logging("json" if log_format == "json" else "text" if log_format else None, log_level)
     ctx.obj = AppContext(config_path, db_url)
 
 
@@ -125,24 +143,6 @@ def checks(app: AppContext, provider: str | None, fmt: str) -> None:
     print_checks(stdout_console(), selected)
 
 
-@cli.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
-@click.pass_obj
-def criteria(app: AppContext, fmt: str) -> None:
-    """All 61 SOC 2 criteria with the installed checks covering each (after config overrides)."""
-    covering: dict[str, list[str]] = {c.id: [] for c in app.catalog.criteria}
-    for chk in app.registry:
-        for cid in effective_criteria(chk, app.loaded.settings):
-            covering.setdefault(cid, []).append(chk.id)
-    rows = [(c.id, c.category, c.title, covering[c.id]) for c in app.catalog.criteria]
-    if fmt == "json":
-        write_json_lines(({"id": cid, "category": cat, "title": t, "checks": list(chks)}
-                          for cid, cat, t, chks in rows), sys.stdout)
-        return
-    print_criteria(stdout_console(), rows)
-
-
 @cli.group()
 def db() -> None:
     """Database maintenance."""
@@ -159,4 +159,15 @@ def db_upgrade(app: AppContext) -> None:
 cli.add_command(collect)
 cli.add_command(demo)
 cli.add_command(permissions)
+cli.add_command(schedule)
+cli.add_command(health)
+cli.add_command(export)
+cli.add_command(verify)
+cli.add_command(keygen)
+cli.add_command(criteria)
+cli.add_command(report)
+cli.add_command(attach)
+cli.add_command(attachments)
+cli.add_command(sample)
+cli.add_command(diff)
 # (new commands are registered here, one line each)

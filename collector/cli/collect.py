@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
 
 import click
 from rich.console import Console
@@ -10,10 +14,37 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from collector.cli.context import AppContext
 from collector.cli.errors import EXIT_FAILING, EXIT_OK, EXIT_PARTIAL, UserError
+from collector.locks import ScopeLocks
 from collector.output.tables import print_summary, stdout_console
 from collector.plugin import Check
 from collector.runner import Runner, RunOutcome, Selection, select_checks
+from collector.scheduler import default_collection_id
+from collector.shard import Shard, ShardError
+from collector.signals import DEFAULT_GRACE, GracefulStop, exit_now
 from collector.summary import summarise
+
+DEFAULT_LOCK_WAIT = 60.0
+
+
+def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Shard | None:
+    try:
+        return Shard.parse(value) if value is not None else None
+    except ShardError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--lock-wait and --grace: how a run shares scopes and how it stops (collect, schedule)."""
+    command = click.option(
+        "--grace", type=click.FloatRange(0), default=DEFAULT_GRACE, show_default=True,
+        envvar="EVIDENCE_STOP_GRACE", show_envvar=True, metavar="SECONDS",
+        help="On SIGTERM/SIGINT: how long the checks in flight may take to finish before the "
+             "run is sealed as interrupted.")(command)
+    return click.option(
+        "--lock-wait", type=click.FloatRange(0), default=DEFAULT_LOCK_WAIT, show_default=True,
+        envvar="EVIDENCE_LOCK_WAIT", show_envvar=True, metavar="SECONDS",
+        help="How long to wait for a scope that another collector is collecting before "
+             "skipping it (recorded as ScopeBusy).")(command)
 
 
 @click.command()
@@ -29,25 +60,38 @@ from collector.summary import summarise
               show_default=True, help="json: one summary object on stdout.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr [default: when stderr is a terminal].")
+@click.option("--shard", callback=_shard, metavar="I/N",
+              help="Collect only shard I of N (0-based): a stable, disjoint share of the scopes, "
+                   "e.g. --shard $JOB_COMPLETION_INDEX/8 in a Kubernetes Indexed Job.")
+@click.option("--collection-id", metavar="ID", envvar="EVIDENCE_COLLECTION_ID", show_envvar=True,
+              help="Recorded on the run; runs sharing it form one collection [default with "
+                   "--shard: the schedule slot, e.g. 2026-11-27T03:00Z].")
+@run_options
 @click.pass_obj
 def collect(app: AppContext, check_globs: tuple[str, ...], regions: tuple[str, ...],
-            providers: tuple[str, ...], fail_on: str, fmt: str, progress: bool | None) -> int:
+            providers: tuple[str, ...], fail_on: str, fmt: str, progress: bool | None,
+            shard: Shard | None, collection_id: str | None, lock_wait: float,
+            grace: float) -> int:
     """Collect evidence now: one run against the clouds in the configuration.
 
     Every distinct API request is made once; responses, their provenance and the results are
     stored content-addressed and the run is sealed into the hash chain. Exit code 3 when the
     run is partial (some scopes or checks errored), 1 with --fail-on fail when a check failed.
     """
-    sel = Selection(check_globs, regions, providers)
+    if shard is not None and collection_id is None:
+        collection_id = default_collection_id(app.loaded.settings.schedule, datetime.now(UTC))
+    sel = Selection(check_globs, regions, providers, shard, collection_id)
     chosen = select_checks(app.registry, app.loaded, sel)
     if not chosen:
         raise UserError("no check matches the selection (see `evidence checks`)")
-    outcome = run_with_progress(app, chosen, sel, progress, fmt)
+    outcome = run_with_progress(app, chosen, sel, progress, fmt, lock_wait=lock_wait,
+                                grace=grace)
     return exit_code(outcome, fail_on)
 
 
 def run_with_progress(app: AppContext, chosen: list[Check], sel: Selection,
-                      progress: bool | None, fmt: str) -> RunOutcome:
+                      progress: bool | None, fmt: str, *, lock_wait: float = DEFAULT_LOCK_WAIT,
+                      grace: float = DEFAULT_GRACE) -> RunOutcome:
     err = Console(stderr=True)
     show = err.is_terminal if progress is None else progress
     with Progress(TextColumn("[bold]collecting[/bold]"), BarColumn(), MofNCompleteColumn(),
@@ -61,11 +105,13 @@ def run_with_progress(app: AppContext, chosen: list[Check], sel: Selection,
             else:
                 bar.update(task, advance=1, description=label)
 
-        runner = Runner(app.repo, app.loaded, app.catalog, chosen, progress=on_progress)
-        outcome = runner.run(sel)
+        runner = Runner(app.repo, app.loaded, app.catalog, chosen, progress=on_progress,
+                        gate=ScopeLocks(app.repo, wait=lock_wait))
+        with GracefulStop(runner.stop, partial(exit_now, app.repo, EXIT_PARTIAL), grace):
+            outcome = runner.run(sel)
     for item in outcome.scope_errors:
         err.print(f"[yellow]evidence: {item.provider} {item.scope}: {item.code}: "
-                  f"{item.message}[/yellow]", highlight=False)
+                  f"{item.message}[/yellow]", highlight=False, soft_wrap=True)
     summary = summarise(app.repo, app.repo.get_run(outcome.run_id))
     if fmt == "json":
         total = summary.total

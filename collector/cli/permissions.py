@@ -6,7 +6,7 @@ import click
 
 from collector.cli.context import AppContext
 from collector.cli.errors import UserError
-from collector.permissions import aws
+from collector.permissions import aws, azure, gcp
 
 
 @click.command()
@@ -22,6 +22,13 @@ def permissions(app: AppContext, provider: str, check_globs: tuple[str, ...]) ->
     aws: an IAM policy document (JSON) with exactly the actions the checks declare, plus
     sts:GetCallerIdentity and ec2:DescribeRegions (and Organizations/AssumeRole when
     aws.organization is true). Attach it to the role the collector uses.
+
+    gcp: the role to grant at each scope (Cloud Asset Viewer) and, as a custom-role YAML
+    file, exactly the permissions the checks declare.
+
+    azure: the built-in roles to assign (Reader, Security Reader), the Microsoft Graph
+    application permissions, and a custom role definition (JSON) with exactly the ARM
+    actions the checks declare plus Microsoft.Resources/subscriptions/read.
     """
     cfg = app.loaded.settings.checks
     chosen = app.registry.select(check_globs or cfg.include, cfg.exclude, [provider])
@@ -29,5 +36,14 @@ def permissions(app: AppContext, provider: str, check_globs: tuple[str, ...]) ->
         raise UserError(f"no {provider} check matches the selection (see `evidence checks`)")
     if provider == "aws":
         click.echo(aws.render(chosen, organization=app.loaded.settings.aws.organization))
+        return
+    if provider == "gcp":
+        gcp_settings = app.loaded.settings.gcp
+        click.echo(gcp.render(chosen, scopes=gcp_settings.scopes if gcp_settings else ()))
+        return
+    if provider == "azure":
+        az = app.loaded.settings.azure
+        subs = az.subscriptions if az is not None and az.subscriptions != "all" else ()
+        click.echo(azure.render(chosen, subscriptions=subs))
         return
     raise UserError(f"permissions for {provider} are not available in this version")

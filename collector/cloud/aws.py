@@ -45,6 +45,8 @@ ACCESS_DENIED = frozenset({
 })
 NOT_OFFERED = frozenset({"OptInRequired", "SubscriptionRequiredException",
                          "UnsupportedOperation", "UnknownOperationException"})
+UNGATED = 64
+"""Requests in flight per account when no run-wide gate is given (tests, tools)."""
 WAIT_ATTEMPTS = 6
 WAIT_BASE_SECONDS = 0.25
 """Polling for "not ready yet" answers (e.g. the IAM credential report being generated)."""
@@ -63,7 +65,18 @@ class Outcome:
 
 
 def client_config(max_workers: int, tool_version: str) -> Config:
-    """Adaptive retries (client-side rate limiting after throttling), bounded timeouts."""
+    """Adaptive retries (client-side rate limiting after throttling), bounded timeouts.
+
+    `max_workers` (aws.max_workers, default 8) bounds the requests in flight per run. Why 8:
+    AWS meters read APIs per account and region with token buckets — EC2 Describe* refill
+    about 20 requests/s (burst 100), IAM about 10-20/s account-wide, KMS/CloudTrail/Logs
+    5-10/s per operation, Organizations ListAccounts about 1-5/s. At a typical 30-80 ms per
+    request 8 workers send 100-250 requests/s spread over many services and regions, which
+    stays under those rates most of the time while keeping the network busy; the scarce
+    global buckets (IAM) see at most 8 concurrent callers, and bursts beyond a bucket are
+    absorbed by the adaptive retry mode below (it slows this client down, not the run's
+    other clients). Larger pools mostly buy throttling; smaller ones leave latency unused.
+    """
     return Config(
         retries={"mode": "adaptive", "total_max_attempts": 8},
         max_pool_connections=max(10, max_workers * 2),
@@ -101,6 +114,10 @@ class AwsAccount:
         self.stats: dict[str, ScopeStats] = {}
         self.regions: list[str] = []
         """Regions this run covers in the account (resolved by aws_accounts.open_accounts)."""
+        self.in_flight: threading.Semaphore = threading.BoundedSemaphore(UNGATED)
+        """Bounds requests on the wire; open_accounts shares one of `aws.max_workers` between
+        all accounts of a run, so threads waiting on another check's memoised request do not
+        count against it."""
 
     # -- setup ---------------------------------------------------------------------------
     def connect(self, expected_account: str | None = None) -> None:
@@ -216,7 +233,8 @@ class AwsAccount:
         client = self.client(service, region)
         sent = _Sent()
         for attempt in range(1, WAIT_ATTEMPTS + 1):
-            sent = _send(client, service, operation, params, paged, sent)
+            with self.in_flight:
+                sent = _send(client, service, operation, params, paged, sent)
             if not (sent.error and sent.error.code in wait_for) or attempt == WAIT_ATTEMPTS:
                 break
             time.sleep(WAIT_BASE_SECONDS * 2**attempt)

@@ -131,6 +131,8 @@ class UnavailableScope:
     scope: str
     code: str
     message: str
+    region: str = GLOBAL
+    """The whole scope (`global`), or one region of it that cannot be read (not enabled)."""
 
 
 class ScopeTarget(Protocol):

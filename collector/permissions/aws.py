@@ -9,7 +9,8 @@ from collector.plugin import Check
 
 DISCOVERY_ACTIONS = ("sts:GetCallerIdentity", "ec2:DescribeRegions")
 """What the collector itself calls: who am I, which regions are enabled."""
-ORGANIZATION_ACTIONS = ("organizations:ListAccounts", "sts:AssumeRole")
+ORGANIZATION_ACTIONS = ("organizations:DescribeOrganization", "organizations:ListAccounts",
+                        "sts:AssumeRole")
 """Only for the management (or delegated admin) identity when `aws.organization: true`."""
 
 

@@ -19,6 +19,9 @@ CATALOG_IDS = set(
 ) if (ROOT.parent / "shared" / "reference" / "check-catalog.md").exists() else set()
 BUILTIN = [c for c in REGISTRY if c.origin.startswith("cloud-evidence-collector ")]
 IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
+AZURE_ACTION = re.compile(  # an ARM action, or a Microsoft Graph permission as graph:<name>
+    r"^(Microsoft\.[A-Za-z]+(/[A-Za-z]+)+|graph:[A-Z][A-Za-z]*(\.[A-Z][A-Za-z]*)+)$")
+GCP_PERMISSION = re.compile(r"^[a-z][a-z0-9]*(\.[a-z][A-Za-z0-9]*){2}$")  # svc.resource.verb
 
 
 def ids(checks: list[Check]) -> list[str]:
@@ -36,7 +39,8 @@ def test_criteria_exist_in_the_soc2_catalog(chk: Check) -> None:
 @pytest.mark.parametrize("chk", BUILTIN, ids=ids(BUILTIN))
 def test_declared_completely(chk: Check) -> None:
     assert chk.title.endswith("."), f"{chk.id}: the title is a sentence auditors read"
-    assert all(IAM_ACTION.match(p) for p in chk.permissions), chk.permissions
+    pattern = {"azure": AZURE_ACTION, "gcp": GCP_PERMISSION}.get(chk.provider, IAM_ACTION)
+    assert all(pattern.match(p) for p in chk.permissions), chk.permissions
     module = chk.func.__module__
     assert module == f"checks.{chk.provider}.{chk.id.removeprefix(chk.provider + '_')}", (
         f"{chk.id} should live in its own file named after its id"

@@ -1,0 +1,1 @@
+"""Benchmarks that print numbers (not timed tests): `python -m bench.aws --help`."""

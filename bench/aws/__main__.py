@@ -1,0 +1,5 @@
+"""`python -m bench.aws`: see bench.aws.run."""
+
+from bench.aws.run import main
+
+raise SystemExit(main())
