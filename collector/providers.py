@@ -94,6 +94,8 @@ memo) then does not hold one of the request slots."""
 
 
 def pool_threads(settings: Settings, provider: str) -> int:
-    """Threads of the provider's pool: its max_workers, or more where requests are gated."""
+    """Threads of the provider's pool: its max_workers, or more where requests are gated.
+
+    max_workers 1 stays strictly serial (one check at a time), for debugging."""
     workers = max_workers(settings, provider)
-    return workers * AWS_THREADS_PER_WORKER if provider == "aws" else workers
+    return workers * AWS_THREADS_PER_WORKER if provider == "aws" and workers > 1 else workers

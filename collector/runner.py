@@ -252,7 +252,9 @@ class Runner:
         """Queue every check in every label (region) of one scope on the shared pool.
 
         Global checks go first: they loop over account-wide resources (IAM users, buckets) and
-        are the long tasks, so starting them early keeps the pool's tail short. The scope's
+        are the long tasks, so starting them early keeps the pool's tail short. Then each check
+        runs in every active scope before the next check (priority = its rank), so the scope
+        opened last does not queue its long regional checks behind others' short ones. The scope's
         statistics are recorded when its last task finishes, and the scope (with its memo)
         is then released."""
         tasks = [(c, label) for c in checks for label in target.labels(c.scoping)]
@@ -268,7 +270,8 @@ class Runner:
                 if lease is not None:
                     lease.release()
 
-        pool.scope([(0 if c.scoping == "global" else 1,
+        rank = {c.id: n for n, c in enumerate(self.checks)}
+        pool.scope([(rank[c.id] + (0 if c.scoping == "global" else len(rank)),
                      partial(self._run_check, run_id, target, c, label)) for c, label in tasks],
                    record)
 

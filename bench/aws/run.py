@@ -78,6 +78,7 @@ def collect(proxy: ApiProxy, size: EstateSize, workers: int, workdir: Path,
 
 def one(size: EstateSize, latency: float, workers: int, workdir: Path) -> dict[str, Any]:
     moto = MotoServer().start()
+    moto.reset()  # moto's backends live in this process: forget the previous estate
     try:
         started = time.perf_counter()
         built = build(moto.endpoint, size)
