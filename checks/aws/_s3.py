@@ -12,6 +12,14 @@ def bucket_names(ctx: AwsContext) -> list[str]:
     return [b["Name"] for b in ctx.paginate("s3", "list_buckets", "Buckets")]
 
 
+def buckets_with(ctx: AwsContext, *operations: str) -> list[str]:
+    """`bucket_names`, with each per-bucket read in `operations` fetched concurrently first."""
+    names = bucket_names(ctx)
+    for operation in operations:
+        ctx.prefetch("s3", operation, [{"Bucket": n} for n in names])
+    return names
+
+
 def bucket_arn(ctx: AwsContext, name: str) -> str:
     """`arn:<partition>:s3:::<bucket>` — bucket ARNs carry neither region nor account."""
     return f"arn:{ctx.partition}:s3:::{name}"

@@ -31,8 +31,11 @@ def acm_certificate_not_expiring(
     judged like issued ones: ACM does not renew them.
     """
     now = datetime.now(UTC)
-    for summary in ctx.paginate("acm", "list_certificates", "CertificateSummaryList",
-                                Includes={"keyTypes": KEY_TYPES}):
+    listed = ctx.paginate("acm", "list_certificates", "CertificateSummaryList",
+                          Includes={"keyTypes": KEY_TYPES})
+    ctx.prefetch("acm", "describe_certificate", [{"CertificateArn": c["CertificateArn"]}
+                                                 for c in listed])
+    for summary in listed:
         arn = summary["CertificateArn"]
         cert = ctx.call("acm", "describe_certificate", CertificateArn=arn)["Certificate"]
         name = cert.get("DomainName", "")

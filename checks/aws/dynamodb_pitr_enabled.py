@@ -21,7 +21,9 @@ def dynamodb_pitr_enabled(ctx: AwsContext) -> Iterator[Result]:
     Regional. One result per table (resource: the table ARN), read with
     DescribeContinuousBackups; the recovery window (days) is reported when AWS returns it.
     """
-    for name in ctx.paginate("dynamodb", "list_tables", "TableNames"):
+    tables = ctx.paginate("dynamodb", "list_tables", "TableNames")
+    ctx.prefetch("dynamodb", "describe_continuous_backups", [{"TableName": t} for t in tables])
+    for name in tables:
         arn = ctx.arn("dynamodb", f"table/{name}")
         try:
             body = ctx.call("dynamodb", "describe_continuous_backups", TableName=name)

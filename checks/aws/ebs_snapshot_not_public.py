@@ -39,7 +39,11 @@ def ebs_snapshot_not_public(ctx: AwsContext) -> Iterator[Result]:
         yield Result.of(setting, state in BLOCKING,
                         f"snapshot block public access is {state} in {ctx.region}",
                         f"snapshot block public access is {state} in {ctx.region}")
-    for snap in ctx.paginate("ec2", "describe_snapshots", "Snapshots", OwnerIds=["self"]):
+    snaps = ctx.paginate("ec2", "describe_snapshots", "Snapshots", OwnerIds=["self"])
+    ctx.prefetch("ec2", "describe_snapshot_attribute",
+                 [{"SnapshotId": s["SnapshotId"], "Attribute": "createVolumePermission"}
+                  for s in snaps])
+    for snap in snaps:
         sid = snap["SnapshotId"]
         arn = ctx.arn("ec2", f"snapshot/{sid}")
         try:

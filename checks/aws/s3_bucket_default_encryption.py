@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checks.aws._s3 import bucket_arn, bucket_names, unreadable
+from checks.aws._s3 import bucket_arn, buckets_with, unreadable
 from collector.cloud.aws import AwsContext
 from collector.cloud.base import CloudError
 from collector.model import Result
@@ -32,7 +32,7 @@ def s3_bucket_default_encryption(ctx: AwsContext, *, require_kms: bool = False) 
     AWS-managed `aws/s3` key and fails. (The key itself is not described: it may live in
     another account.)
     """
-    for name in bucket_names(ctx):
+    for name in buckets_with(ctx, "get_bucket_encryption"):
         arn = bucket_arn(ctx, name)
         try:
             body = ctx.call("s3", "get_bucket_encryption", Bucket=name, absent=NO_RULE)

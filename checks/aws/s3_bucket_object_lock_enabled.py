@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 
-from checks.aws._s3 import bucket_arn, bucket_names, unreadable
+from checks.aws._s3 import bucket_arn, buckets_with, unreadable
 from collector.cloud.aws import AwsContext
 from collector.cloud.base import CloudError
 from collector.model import Result
@@ -32,7 +32,7 @@ def s3_bucket_object_lock_enabled(
     COMPLIANCE, days or years) applies to new objects; Object Lock without a default rule
     protects only objects written with their own retention, and fails.
     """
-    for name in bucket_names(ctx):
+    for name in buckets_with(ctx, "get_object_lock_configuration"):
         if not any(fnmatch.fnmatchcase(name, p) for p in buckets):
             continue
         arn = bucket_arn(ctx, name)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import Any
 
-from checks.aws._s3 import bucket_arn, bucket_names, unreadable
+from checks.aws._s3 import bucket_arn, buckets_with, unreadable
 from collector.cloud.aws import AwsContext
 from collector.cloud.base import CloudError
 from collector.model import Result
@@ -34,7 +34,7 @@ def s3_bucket_secure_transport_enforced(ctx: AwsContext) -> Iterator[Result]:
     some cases and is not counted; NotPrincipal/NotAction/NotResource statements are not
     interpreted. A bucket with no policy fails.
     """
-    for name in bucket_names(ctx):
+    for name in buckets_with(ctx, "get_bucket_policy"):
         arn = bucket_arn(ctx, name)
         try:
             body = ctx.call("s3", "get_bucket_policy", Bucket=name, absent=NO_POLICY)

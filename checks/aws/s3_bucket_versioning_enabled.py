@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.aws._s3 import bucket_arn, bucket_names, unreadable
+from checks.aws._s3 import bucket_arn, buckets_with, unreadable
 from collector.cloud.aws import AwsContext
 from collector.cloud.base import CloudError
 from collector.model import Result
@@ -25,7 +25,7 @@ def s3_bucket_versioning_enabled(ctx: AwsContext) -> Iterator[Result]:
     its old versions but no longer creates new ones, and fails. MFA delete is reported, not
     required.
     """
-    for name in bucket_names(ctx):
+    for name in buckets_with(ctx, "get_bucket_versioning"):
         arn = bucket_arn(ctx, name)
         try:
             body = ctx.call("s3", "get_bucket_versioning", Bucket=name)

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from checks.aws._s3 import bucket_arn, bucket_names, unreadable
+from checks.aws._s3 import bucket_arn, buckets_with, unreadable
 from collector.cloud.aws import AwsContext
 from collector.cloud.base import CloudError
 from collector.model import Result
@@ -48,7 +48,8 @@ def s3_public_access_blocked(ctx: AwsContext) -> Iterator[Result]:
                        absent=NO_BLOCK)
     account_flags = _flags(account)
     buckets = Coverage()
-    for name in bucket_names(ctx):
+    for name in buckets_with(ctx, "get_public_access_block", "get_bucket_policy_status",
+                                 "get_bucket_acl"):
         arn = bucket_arn(ctx, name)
         try:
             block = ctx.call("s3", "get_public_access_block", Bucket=name, absent=NO_BLOCK)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,8 @@ NOT_OFFERED = frozenset({"OptInRequired", "SubscriptionRequiredException",
                          "UnsupportedOperation", "UnknownOperationException"})
 UNGATED = 64
 """Requests in flight per account when no run-wide gate is given (tests, tools)."""
+FANOUT = 8
+"""Threads of one `prefetch`; requests on the wire stay bounded by the in-flight cap."""
 WAIT_ATTEMPTS = 6
 WAIT_BASE_SECONDS = 0.25
 """Polling for "not ready yet" answers (e.g. the IAM credential report being generated)."""
@@ -393,6 +396,26 @@ class AwsContext:
         for page in pages:
             items.extend(page.get(key) or [])
         return items
+
+    def prefetch(
+        self, service: str, operation: str, params: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Make these requests concurrently now, so the check's own `call`s find them memoised.
+
+        For per-resource reads (one request per key, bucket, table…): a check that loops over
+        resources would otherwise wait for each request in turn. Errors are memoised like any
+        outcome and raised by the later `call` (which also cites the evidence), never here.
+        Requests on the wire stay bounded by the run's `aws.max_workers`.
+        """
+        todo = [dict(p) for p in params]
+        if len(todo) < 2:
+            return
+        scratch = CallLog()  # citing happens in the check's own call
+        with ThreadPoolExecutor(max_workers=min(FANOUT, len(todo)),
+                                thread_name_prefix="evidence-fanout") as pool:
+            for fut in [pool.submit(self._account._fetch, service, operation, p, self.region,
+                                    scratch, None, ()) for p in todo]:
+                fut.exception()  # wait; an error is memoised for the check's call to raise
 
     def in_region(self, region: str) -> AwsContext:
         """The same account and check, seen from another region (e.g. a trail's home region).

@@ -31,7 +31,7 @@ import binascii
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -287,6 +287,11 @@ class AwsReplayContext:
         for page in pages or ():
             items.extend(page.get(key) or [])
         return items
+
+    def prefetch(self, service: str, operation: str,
+                 params: Sequence[Mapping[str, Any]]) -> None:
+        """Nothing to fetch ahead: recorded responses are already here (see
+        `AwsContext.prefetch`)."""
 
     def in_region(self, region: str) -> AwsReplayContext:
         return AwsReplayContext(self._recording, region, home_region=self.home_region,
