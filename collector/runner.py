@@ -43,7 +43,7 @@ from collector.shard import Shard
 from collector.sink import BatchingSink
 from config.criteria import Catalog
 from config.loader import ConfigError, LoadedConfig
-from storage import Repository
+from storage import Repository, StorageError
 from storage.canonical import canonical_json
 from storage.records import ResultSetRecord, RunStatus, ScopeRecord
 
@@ -234,7 +234,19 @@ class Runner:
                 held.release()
             digest = self.repo.finish_run(run_id, status=status, finished_at=datetime.now(UTC),
                                           identities=tuple(sorted(set(identities))))
+        self._index_changes()
         return RunOutcome(run_id, status, digest, dict(self._counts), unavailable)
+
+    def _index_changes(self) -> None:
+        """Keep the derived change index (what period reports read) up to date. It can be
+        rebuilt from the chain at any time, so a failure here costs a later report time,
+        never evidence."""
+        from collector.report.history import update_index
+
+        try:
+            update_index(self.repo)
+        except StorageError as exc:
+            logger.warning("change index not updated (a report will rebuild it): %s", exc)
 
     def _status(self, unavailable: list[UnavailableScope], collected: bool) -> RunStatus:
         if not collected and unavailable:
