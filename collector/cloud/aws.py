@@ -7,22 +7,23 @@ Checks see an `AwsContext`: the account viewed from one region (or "global").
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
-from botocore.parsers import ResponseParserError
 
+from collector.cloud.aws_wire import (
+    Sent,
+    send,
+    strip_account_host,
+)
 from collector.cloud.base import (
     GLOBAL,
-    AccessDenied,
     CallLog,
     CloudError,
     EvidenceSink,
@@ -39,13 +40,6 @@ GLOBAL_SERVICES = frozenset({"iam", "s3", "s3control", "organizations", "cloudfr
                              "sts"})
 """Services read once per account, never per region (S3: bucket listing and bucket settings)."""
 
-ACCESS_DENIED = frozenset({
-    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess",
-    "AuthorizationError", "AuthorizationErrorException", "Forbidden",
-    "InsufficientPrivilegesException", "AccessDeniedForDependencyException",
-})
-NOT_OFFERED = frozenset({"OptInRequired", "SubscriptionRequiredException",
-                         "UnsupportedOperation", "UnknownOperationException"})
 UNGATED = 64
 """Requests in flight per account when no run-wide gate is given (tests, tools)."""
 FANOUT = 8
@@ -53,11 +47,6 @@ FANOUT = 8
 WAIT_ATTEMPTS = 6
 WAIT_BASE_SECONDS = 0.25
 """Polling for "not ready yet" answers (e.g. the IAM credential report being generated)."""
-BAD_CREDENTIALS = frozenset({"ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId",
-                             "UnrecognizedClientException", "AuthFailure", "RequestExpired",
-                             "SignatureDoesNotMatch", "InvalidToken"})
-
-
 @dataclass(frozen=True)
 class Outcome:
     """A memoised request: its normalised body (or error) and its provenance digest."""
@@ -160,7 +149,7 @@ class AwsAccount:
                     kwargs["endpoint_url"] = self.endpoint_url
                 client = self.session.client(service, **kwargs)
                 if service == "s3control" and self.endpoint_url:
-                    client.meta.events.register("before-sign.s3-control", _strip_account_host)
+                    client.meta.events.register("before-sign.s3-control", strip_account_host)
                 self._clients[key] = client
             return self._clients[key]
 
@@ -234,10 +223,10 @@ class AwsAccount:
             err = NotOffered("ServiceNotInRegion", f"{service} is not offered in {region}")
             return Outcome(None, "", err)
         client = self.client(service, region)
-        sent = _Sent()
+        sent = Sent()
         for attempt in range(1, WAIT_ATTEMPTS + 1):
             with self.in_flight:
-                sent = _send(client, service, operation, params, paged, sent)
+                sent = send(client, service, operation, params, paged, sent)
             if not (sent.error and sent.error.code in wait_for) or attempt == WAIT_ATTEMPTS:
                 break
             time.sleep(WAIT_BASE_SECONDS * 2**attempt)
@@ -266,85 +255,6 @@ class AwsAccount:
         digest = self.sink.put_calls([record])[0]
         stats.count(sent.requests, sent.retries, digest, code)
         return Outcome(body, digest, sent.error)
-
-
-@dataclass
-class _Sent:
-    """What went over the wire for one logical request (all its pages and retries)."""
-
-    pages: list[Any] = field(default_factory=list)
-    requests: int = 0
-    retries: int = 0
-    status: int | None = None
-    error: CloudError | None = None
-
-    def saw(self, meta: Mapping[str, Any]) -> None:
-        self.requests += 1 + meta.get("RetryAttempts", 0)
-        self.retries += meta.get("RetryAttempts", 0)
-        self.status = meta.get("HTTPStatusCode", self.status)
-
-
-def _send(
-    client: Any, service: str, operation: str, params: Mapping[str, Any], paged: bool, prev: _Sent
-) -> _Sent:
-    """One attempt (all pages). Counts accumulate over attempts; pages do not."""
-    sent = _Sent(requests=prev.requests, retries=prev.retries)
-    where = f"{service}:{operation}"
-    try:
-        if paged and client.can_paginate(operation):
-            for page in client.get_paginator(operation).paginate(**params):
-                sent.saw(page.get("ResponseMetadata", {}))
-                sent.pages.append(page)
-        else:
-            resp = getattr(client, operation)(**params)
-            sent.saw(resp.get("ResponseMetadata", {}))
-            sent.pages.append(resp)
-    except ClientError as exc:
-        sent.saw(exc.response.get("ResponseMetadata", {}))
-        sent.error = _classify(exc, where)
-    except NoCredentialsError as exc:
-        sent.error = ScopeUnavailable("NoCredentials", str(exc), operation=where)
-    except (BotoCoreError, ResponseParserError) as exc:
-        # ResponseParserError (an unparseable body, e.g. an HTML 500 page) is not a BotoCoreError.
-        sent.requests += 1
-        sent.error = CloudError(type(exc).__name__, str(exc), operation=where)
-    return sent
-
-
-def _classify(exc: ClientError, operation: str) -> CloudError:
-    err = exc.response.get("Error", {})
-    code = str(err.get("Code", "Unknown"))
-    message = str(err.get("Message", ""))
-    if code.isdigit():  # an error body in another protocol (seen from moto's IAM enforcement)
-        found = _XML_CODE.search(message)
-        inner = _XML_MESSAGE.search(message)
-        code = found.group(1) if found else ("AccessDenied" if code == "403" else f"HTTP{code}")
-        message = inner.group(1) if inner else message
-    if not code:  # an <Errors><Error> body its protocol's parser skipped (s3control, moto)
-        nested = exc.response.get("Errors", {}).get("Error", {})
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        code = str(nested.get("Code") or ("AccessDenied" if status == 403 else f"HTTP{status}"))
-        message = str(nested.get("Message") or message)
-    if code in ACCESS_DENIED:
-        return AccessDenied(code, message, operation=operation)
-    if code in NOT_OFFERED:
-        return NotOffered(code, message, operation=operation)
-    return CloudError(code, message, operation=operation)
-
-
-_XML_CODE = re.compile(r"<Code>([^<]+)</Code>")
-_XML_MESSAGE = re.compile(r"<Message>([^<]*)</Message>")
-
-
-def _strip_account_host(request: Any, **_: Any) -> None:
-    # s3control prefixes the host with the account id; a local endpoint (moto, a VPC endpoint
-    # given as an IP) cannot resolve that name.
-    scheme, _, rest = request.url.partition("://")
-    host, slash, path = rest.partition("/")
-    first, dot, remainder = host.partition(".")
-    if first.isdigit() and len(first) == 12 and dot:
-        request.url = f"{scheme}://{remainder}{slash}{path}"
-        request.headers["Host"] = remainder.split("/")[0]
 
 
 class AwsContext:

@@ -41,7 +41,8 @@ import botocore.session
 from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape
 
-from collector.cloud.aws import ACCESS_DENIED, GLOBAL_SERVICES, NOT_OFFERED
+from collector.cloud.aws import GLOBAL_SERVICES
+from collector.cloud.aws_wire import ACCESS_DENIED, NOT_OFFERED
 from collector.cloud.base import GLOBAL, AccessDenied, CallLog, CloudError, NotOffered
 from collector.cloud.normalise import redact_params
 from storage.canonical import canonical_json

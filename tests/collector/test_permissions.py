@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from botocore.retries.standard import ExponentialBackoff
 
-from collector.cloud.aws import ACCESS_DENIED
+from collector.cloud.aws_wire import ACCESS_DENIED
 from collector.demo.estate import build_aws_estate
 from collector.permissions.aws import actions, policy
 from collector.plugin import Check, discover
