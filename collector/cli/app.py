@@ -65,9 +65,10 @@ def cli(ctx: click.Context, config_path: Path | None, db_url: str | None,
         log_format: str | None, log_level: str | None) -> None:
     """Collect tamper-evident SOC 2 evidence of cloud configuration.
 
-    Checks read AWS (and later GCP and Azure) settings with read-only access, map each result
-    to SOC 2 Trust Services Criteria, and store every run (raw responses, how they were
-    obtained, results) content-addressed and hash-chained in a database.
+    Checks read AWS, GCP and Azure settings with read-only access, map each result to SOC 2
+    Trust Services Criteria, and store every run (raw responses, how they were obtained,
+    results) content-addressed and hash-chained in a database. Over a Type II period: report,
+    sample, attach manual evidence, and export a signed bundle the auditor verifies offline.
     """
     setup_logging("json" if log_format == "json" else "text" if log_format else None, log_level)
     ctx.obj = AppContext(config_path, db_url)

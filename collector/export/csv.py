@@ -74,7 +74,8 @@ def _render(body: bytes, provider: str, scope: str, region: str, check_id: str,
                          r["resource_id"], r["status"], crit, message))
         ends.append(out.tell())
     text = out.getvalue()
-    return [text[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+    starts = [0, *ends[:-1]] if ends else []  # a check with no resources has no rows
+    return [text[a:b] for a, b in zip(starts, ends, strict=True)]
 
 
 def _results_pieces(reader: RunReader) -> Iterator[str]:
