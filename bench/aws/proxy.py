@@ -22,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from collector.demo.localserver import LocalServer
+
 SKIP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "server",
                 "date", "proxy-connection", "upgrade", "te", "trailer"}
 Key = tuple[str, str, str, str, bytes, str, str]
@@ -45,7 +47,7 @@ def request_key(method: str, path: str, target: str, body: bytes, authorization:
     return (method, path_only, query, target, body, access_key, region)
 
 
-class ApiProxy:
+class ApiProxy(LocalServer):
     """`ApiProxy(upstream=URL)` records; `ApiProxy(canned=..., latency=0.02)` replays."""
 
     def __init__(self, *, upstream: str | None = None,
@@ -61,24 +63,10 @@ class ApiProxy:
         class Handler(_Handler):
             proxy = owner
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._server.request_queue_size = 128
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def endpoint(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> ApiProxy:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        server.request_queue_size = 128
+        super().__init__(server)
 
     def reset_counts(self) -> None:
         with self._lock:

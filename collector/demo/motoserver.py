@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from collector.demo.localserver import LocalServer
+
 
 @dataclass(frozen=True)
 class ServedRequest:
@@ -72,7 +74,7 @@ class _Recorder:
         return self.app(environ, start_response)
 
 
-class MotoServer:
+class MotoServer(LocalServer):
     """Start with `start()`; `endpoint` is its URL; `reset()` clears all state and the log."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -81,13 +83,7 @@ class MotoServer:
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._recorder = _Recorder(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(host, port, self._recorder, threaded=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def endpoint(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        super().__init__(make_server(host, port, self._recorder, threaded=True))
 
     @property
     def requests(self) -> list[ServedRequest]:
@@ -97,14 +93,6 @@ class MotoServer:
     def clear_log(self) -> None:
         with self._recorder.lock:
             self._recorder.requests.clear()
-
-    def start(self) -> MotoServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=5)
 
     def reset(self) -> None:
         """Forget every resource (POST /moto-api/reset) and the request log."""

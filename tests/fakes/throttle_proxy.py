@@ -19,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from collector.demo.localserver import LocalServer
+
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length",
               "proxy-connection", "upgrade", "te", "trailer", "server", "date"}
 
@@ -75,7 +77,7 @@ def operation_of(path: str, query: str, target: str, body: bytes) -> str:
     return ""
 
 
-class ThrottleProxy:
+class ThrottleProxy(LocalServer):
     """Start with `start()`; `endpoint` is its URL; `fired` counts injected errors by operation."""
 
     def __init__(self, upstream: str, faults: list[Fault]) -> None:
@@ -92,29 +94,9 @@ class ThrottleProxy:
         class Handler(_Handler):
             owner = proxy
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def endpoint(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> ThrottleProxy:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> ThrottleProxy:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        super().__init__(server)
 
     def enter(self) -> None:
         with self._lock:
