@@ -79,6 +79,16 @@ def read_blob(conn: Connection, sha: str) -> bytes | None:
     return None if stored is None else unpack(stored, sha, "blob")
 
 
+def read_blobs(conn: Connection, shas: Iterable[str]) -> dict[str, bytes]:
+    """Decompressed data of the stored blobs among ``shas`` (absent ones are left out)."""
+    found: dict[str, bytes] = {}
+    for batch in chunks(sorted(set(shas))):
+        for sha, stored in conn.execute(select(Blob.sha256, Blob.data).where(
+                Blob.sha256.in_(batch))):
+            found[sha] = unpack(stored, sha, "blob")
+    return found
+
+
 def existing_keys(conn: Connection, column: Any, keys: Sequence[str]) -> set[str]:
     """Which of ``keys`` exist in ``column``."""
     found: set[str] = set()

@@ -11,28 +11,40 @@ A sealed run's manifest is the canonical JSON of::
 plus ``"collection_id"`` when the run belongs to a named collection (runs without one keep
 exactly the manifest they had before the key existed, so older chains still verify).
 
-``manifest_sha256`` is the sha256 of those bytes, and the bytes are kept in ``run_manifests`` so
-an export can write ``runs/<run_id>.json`` byte-identical. (They are not a shared ``blobs`` row:
-a manifest belongs to exactly one run, and ``blobs`` grows only when the estate changes.)
+``manifest_sha256`` is the sha256 of those bytes. Sealing packs the run (:mod:`storage.packing`):
+its scopes and result sets move into shared, content-addressed blobs plus a few bytes of timings
+of its own, and the manifest bytes are rebuilt from them when needed (an export writes them as
+``runs/<run_id>.json``), so 365 runs of an unchanged estate do not store 365 manifests. Runs
+sealed before schema revision 0004 keep their rows and stored manifest bytes (``run_manifests``).
 Each manifest names the previous sealed run's hash, so altering, removing or re-ordering any
 sealed run breaks every later link.
 """
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, delete, select, update
 
-from storage.blobs import unpack
+from storage.blobs import store_blob, unpack
 from storage.canonical import canonical_json, sha256_hex
 from storage.errors import RunNotFound, RunStateError, StorageError
-from storage.models import ChainHead, Run, RunManifest, table_of
+from storage.models import ChainHead, Run, RunManifest, RunResult, RunScope, table_of
+from storage.packing import (
+    Packed,
+    contents_of,
+    header_of,
+    index_of,
+    pack,
+    sealed_record,
+    timings_of,
+)
+from storage.packing import unpack as unpack_records
 from storage.records import ResultSetRecord, RunRecord, RunStatus, ScopeRecord
-from storage.rows import json_text, load_results, load_run, load_scopes
+from storage.rows import json_text, load_run
+from storage.sealed import RunReader, run_row, staged_records
 
 MANIFEST_FORMAT = "evidence-run-manifest/1"
 
@@ -69,12 +81,43 @@ def build_manifest(
 
 
 def read_manifest(conn: Connection, run_id: str) -> tuple[str, bytes] | None:
-    """A sealed run's ``(manifest sha256, bytes)``, checked against its hash; ``None`` if absent."""
+    """The manifest bytes a legacy run stored at sealing, with their hash; ``None`` if absent."""
     query = select(RunManifest.sha256, RunManifest.data).where(RunManifest.run_id == run_id)
     row = conn.execute(query).one_or_none()
     if row is None:
         return None
     return row.sha256, unpack(row.data, row.sha256, "manifest")
+
+
+def manifest_of(conn: Connection, run_id: str, reader: RunReader | None = None) -> bytes:
+    """A sealed run's manifest bytes: rebuilt from its packed form, or as a legacy run stored
+    them. Raises StorageError when they do not hash to the run's sealed ``manifest_sha256``."""
+    row = run_row(conn, run_id)
+    if row.manifest_sha256 is None:
+        raise RunStateError(f"run {run_id} is still running: it has no manifest yet")
+    if row.contents_sha256 is None:
+        stored = read_manifest(conn, run_id)
+        if stored is None:
+            raise StorageError(f"the stored manifest of run {run_id} is missing")
+        data = stored[1]
+    else:
+        reader = reader or RunReader(conn)
+        data = build_manifest(reader.run(row), *reader.records(row))
+    if sha256_hex(data) != row.manifest_sha256:
+        raise StorageError(f"the manifest of run {run_id} no longer hashes to its sealed hash")
+    return data
+
+
+def _packed_manifest(run: RunRecord, packed: Packed) -> bytes:
+    """The manifest rebuilt from a packed form, as reading it back will (a self-check)."""
+    blobs = {sha256_hex(data): data for _, data in packed.blobs}
+    contents = contents_of(blobs[packed.contents_sha256], packed.contents_sha256)
+    timings = timings_of(run.run_id, packed.timings)
+    bare = replace(run, tool_version="", config_hash="", mapping_sha256="", identities=(),
+                   finished_at=None, prev_sha256=None)  # what the runs row will hold
+    read = sealed_record(bare, header_of(contents), timings, run.prev_sha256)
+    records = unpack_records(read, contents, timings, lambda sha: index_of(blobs[sha], sha))
+    return build_manifest(read, *records)
 
 
 def lock_head(conn: Connection) -> Row[int, str | None]:
@@ -101,7 +144,8 @@ def seal(
 
     Locks ``chain_head`` then the run (``FOR UPDATE`` on PostgreSQL; SQLite's write transaction
     already holds the database lock), appends the run after the head, stores its manifest and
-    moves the head. Returns the manifest hash.
+    moves the head; the run's rows are packed (see the module docstring). Returns the manifest
+    hash.
     """
     head = lock_head(conn)
     run = load_run(conn, run_id, lock=True)
@@ -117,25 +161,35 @@ def seal(
         chain_seq=head.seq + 1,
         prev_sha256=head.head_sha256,
     )
-    manifest = build_manifest(sealed, load_scopes(conn, run_id), load_results(conn, run_id))
+    scopes, results = staged_records(conn, run_id)
+    manifest = build_manifest(sealed, scopes, results)
     sha = sha256_hex(manifest)
-    conn.execute(
-        insert(table_of(RunManifest)).values(
-            run_id=run_id, sha256=sha, size=len(manifest), data=zlib.compress(manifest, 6)
-        )
-    )
+    packed = pack(sealed, scopes, results)
+    if _packed_manifest(sealed, packed) != manifest:
+        raise StorageError(f"run {run_id} cannot be packed faithfully; it was not sealed")
+    for kind, data in packed.blobs:
+        store_blob(conn, kind, data)
     conn.execute(
         update(table_of(Run))
         .where(Run.run_id == run_id, Run.status == "running", Run.chain_seq.is_(None))
         .values(
             status=sealed.status,
-            finished_at=sealed.finished_at,
-            identities=json_text(list(sealed.identities)),
             chain_seq=sealed.chain_seq,
-            prev_sha256=sealed.prev_sha256,
             manifest_sha256=sha,
+            contents_sha256=packed.contents_sha256,
+            timings=packed.timings,
+            # kept in the timings, or derived from the chain (storage.packing)
+            finished_at=None,
+            prev_sha256=None,
+            # kept in the contents blob from now on (shared while they do not change)
+            tool_version="",
+            config_hash="",
+            mapping_sha256="",
+            identities=json_text([]),
         )
     )
+    conn.execute(delete(table_of(RunResult)).where(RunResult.run_id == run_id))
+    conn.execute(delete(table_of(RunScope)).where(RunScope.run_id == run_id))
     conn.execute(
         update(table_of(ChainHead))
         .where(ChainHead.id == 1)

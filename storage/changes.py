@@ -20,9 +20,9 @@ from sqlalchemy import Engine, select
 
 from storage.blobs import chunks, insert_ignore
 from storage.db import read_tx, write_tx
-from storage.models import ResultChange, RunResult, table_of
+from storage.models import ResultChange, Run, table_of
 from storage.records import ResultSetRecord
-from storage.rows import result_record
+from storage.sealed import RunReader
 
 ABSENT = "absent"
 """Status of a resource that was in the previous result set and is no longer."""
@@ -66,15 +66,15 @@ class ChangeStore:
 
     def result_sets_of_runs(self, run_ids: Sequence[str]) -> dict[str, list[ResultSetRecord]]:
         """The result set records of many runs in few queries, each run's in manifest order."""
-        out: dict[str, list[ResultSetRecord]] = {r: [] for r in run_ids}
-        table = table_of(RunResult)
+        out: dict[str, list[ResultSetRecord]] = {}
         with read_tx(self._engine, "reading result sets") as conn:
+            reader = RunReader(conn)
             for batch in chunks(list(run_ids)):
-                for row in conn.execute(select(table).where(RunResult.run_id.in_(batch))):
-                    out[row.run_id].append(result_record(row))
-        for records in out.values():
-            records.sort(key=ResultSetRecord.sort_key)
-        return out
+                rows = conn.execute(select(table_of(Run)).where(Run.run_id.in_(batch))).all()
+                reader.prefetch(rows)
+                for row in rows:
+                    out[row.run_id] = reader.records(row)[1]
+        return {r: out.get(r, []) for r in run_ids}
 
     def indexed_sets(self, run_ids: Sequence[str]) -> dict[tuple[str, ResultKey], IndexedSet]:
         """The sentinels of these runs' indexed result sets, by (run id, key)."""

@@ -1,7 +1,9 @@
-"""SQLAlchemy models of the evidence database (schema revision 0003).
+"""SQLAlchemy models of the evidence database (schema revision 0004).
 
-Content-addressed tables (``blobs``, ``calls``) grow with change only; per-run tables (``runs``,
-``run_scopes``, ``run_results``, ``run_manifests``) hold O(checks x scopes) rows per run.
+Content-addressed tables (``blobs``, ``calls``) grow with change only. A sealed run is one
+``runs`` row; its scopes and result sets are shared blobs (see ``storage.packing``), so an
+unchanged estate adds a few hundred bytes per run. ``run_scopes`` and ``run_results`` hold the
+rows of runs still running (and of runs sealed before revision 0004, as do ``run_manifests``).
 ``chain_head`` has exactly one row, locked to serialise the sealing of runs into the hash chain.
 ``attachments`` holds manual evidence (immutable rows, bytes in ``blobs``); ``result_changes`` is
 a derived, rebuildable change index outside the chain (see ``storage.changes``).
@@ -30,12 +32,15 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 SHA256 = String(64)
 """Hex sha256 column type."""
+UNSEALED = text("chain_seq IS NULL")
+IN_COLLECTION = text("collection_id IS NOT NULL")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -126,8 +131,10 @@ class Run(Base):
             "status IN ('running', 'complete', 'partial', 'failed', 'interrupted')", name="status"
         ),
         Index(None, "started_at"),
-        Index(None, "status"),
-        Index(None, "collection_id"),
+        # partial: only the few runs not yet sealed, and only runs that belong to a collection,
+        # so that sealed runs of a single collector add no entries
+        Index("ix_runs_unsealed", "status", sqlite_where=UNSEALED, postgresql_where=UNSEALED),
+        Index(None, "collection_id", sqlite_where=IN_COLLECTION, postgresql_where=IN_COLLECTION),
     )
 
     run_id: Mapped[str] = mapped_column(String(128), primary_key=True)
@@ -147,10 +154,17 @@ class Run(Base):
     manifest_sha256: Mapped[str | None] = mapped_column(SHA256)
     collection_id: Mapped[str | None] = mapped_column(String(128))
     """Shared by the runs of one collection (e.g. the shard runs of one schedule slot)."""
+    contents_sha256: Mapped[str | None] = mapped_column(SHA256)
+    """Once sealed: the run contents blob (header, scopes, result indexes; ``storage.packing``).
+    ``tool_version``, ``config_hash``, ``mapping_sha256`` and ``identities`` then live there and
+    their columns are emptied. ``None`` while running and for runs sealed before 0004."""
+    timings: Mapped[bytes | None] = mapped_column(LargeBinary)
+    """Once sealed: the run's volatile values (zlib-compressed canonical JSON)."""
 
 
 class RunScope(Base):
-    """Volatile facts of a run in one provider x scope x region (a ScopeRecord)."""
+    """Facts of a running run in one provider x scope x region (a ScopeRecord); packed away
+    when the run is sealed."""
 
     __tablename__ = "run_scopes"
 
@@ -169,7 +183,8 @@ class RunScope(Base):
 
 
 class RunResult(Base):
-    """Outcome of one check in one provider x scope x region of a run (a ResultSetRecord)."""
+    """Outcome of one check in one provider x scope x region of a running run (a
+    ResultSetRecord); packed away when the run is sealed."""
 
     __tablename__ = "run_results"
     __table_args__ = (
@@ -192,7 +207,7 @@ class RunResult(Base):
 
 
 class RunManifest(Base):
-    """The exact manifest bytes of a sealed run (one per run, so not a shared blob)."""
+    """The manifest bytes of a run sealed before revision 0004 (later runs rebuild theirs)."""
 
     __tablename__ = "run_manifests"
 

@@ -30,12 +30,13 @@ def to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def _normalise_datetimes(record: Any) -> None:
-    """Convert every datetime field of a frozen dataclass instance to UTC in place."""
-    for f in fields(record):
-        value = getattr(record, f.name)
-        if isinstance(value, datetime):
-            object.__setattr__(record, f.name, to_utc(value))
+def _normalise_datetimes(record: Any, *names: str) -> None:
+    """Convert the named datetime fields of a frozen dataclass instance to UTC in place
+    (``None`` stays ``None``; anything else that is not a datetime is left as it is)."""
+    for name in names:
+        value = getattr(record, name)
+        if isinstance(value, datetime) and value.tzinfo is not UTC:  # naive: to_utc raises
+            object.__setattr__(record, name, to_utc(value))
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class ScopeRecord:
 
     def __post_init__(self) -> None:
         """Normalise datetimes to UTC and errors to a tuple of string pairs."""
-        _normalise_datetimes(self)
+        _normalise_datetimes(self, "started_at", "finished_at")
         errors = tuple((str(code), str(message)) for code, message in self.errors)
         object.__setattr__(self, "errors", errors)
 
@@ -149,7 +150,7 @@ class ResultSetRecord:
 
     def __post_init__(self) -> None:
         """Normalise datetimes to UTC."""
-        _normalise_datetimes(self)
+        _normalise_datetimes(self, "observed_at")
 
     def as_dict(self) -> dict[str, Any]:
         """All fields as a JSON-able dict."""
@@ -198,7 +199,7 @@ class RunRecord:
 
     def __post_init__(self) -> None:
         """Normalise datetimes to UTC."""
-        _normalise_datetimes(self)
+        _normalise_datetimes(self, "started_at", "finished_at", "heartbeat_at")
 
     @property
     def sealed(self) -> bool:

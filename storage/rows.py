@@ -8,7 +8,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, select
 
 from storage.canonical import canonical_json
-from storage.models import Run, RunResult, RunScope, table_of
+from storage.models import Run, table_of
 from storage.records import ResultSetRecord, RunRecord, RunStatus, ScopeRecord
 
 
@@ -18,7 +18,7 @@ def json_text(value: Any) -> str:
 
 
 def run_record(row: Any) -> RunRecord:
-    """A RunRecord from a ``runs`` row."""
+    """A RunRecord from a ``runs`` row as it is (a packed run's header fields are empty)."""
     return RunRecord(
         run_id=row.run_id,
         status=cast(RunStatus, row.status),
@@ -87,25 +87,12 @@ def result_record(row: Any) -> ResultSetRecord:
 
 
 def load_run(conn: Connection, run_id: str, *, lock: bool = False) -> RunRecord | None:
-    """The run with this id (``FOR UPDATE`` on PostgreSQL when ``lock``), or ``None``."""
+    """The run with this id (``FOR UPDATE`` on PostgreSQL when ``lock``), or ``None``.
+
+    The row as it is: for a sealed run use ``storage.sealed.RunReader``, which fills in the
+    header a packed run keeps in its contents blob."""
     query = select(table_of(Run)).where(Run.run_id == run_id)
     if lock:
         query = query.with_for_update()
     row = conn.execute(query).one_or_none()
     return None if row is None else run_record(row)
-
-
-def load_scopes(conn: Connection, run_id: str) -> list[ScopeRecord]:
-    """A run's scope records, ordered by provider, scope, region."""
-    table = table_of(RunScope)
-    query = select(table).where(RunScope.run_id == run_id)
-    records = [scope_record(row) for row in conn.execute(query)]
-    return sorted(records, key=ScopeRecord.sort_key)
-
-
-def load_results(conn: Connection, run_id: str) -> list[ResultSetRecord]:
-    """A run's result set records, ordered by check id, provider, scope, region."""
-    table = table_of(RunResult)
-    query = select(table).where(RunResult.run_id == run_id)
-    records = [result_record(row) for row in conn.execute(query)]
-    return sorted(records, key=ResultSetRecord.sort_key)

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from storage.blobs import existing_keys
-from storage.chain import lock_head, read_manifest, seal
+from storage.chain import lock_head, manifest_of, seal
 from storage.db import read_tx, write_tx
 from storage.errors import BlobNotFound, RunNotFound, RunStateError, StorageError
 from storage.models import Blob, Run, RunResult, RunScope, table_of
@@ -24,15 +24,8 @@ from storage.records import (
     ScopeRecord,
     to_utc,
 )
-from storage.rows import (
-    json_text,
-    load_results,
-    load_run,
-    load_scopes,
-    result_row,
-    run_record,
-    scope_row,
-)
+from storage.rows import json_text, load_run, result_row, scope_row
+from storage.sealed import RunReader, load_records, run_row, staged_records
 
 LATEST = "latest"
 """Run id alias for the most recently started run."""
@@ -200,7 +193,8 @@ class RunStore:
                 run = load_run(conn, run_id, lock=True)  # re-read under the locks
                 if run is None or run.status != "running" or not gone(run):
                     continue
-                ids = tuple(sorted({s.identity for s in load_scopes(conn, run_id)}))
+                scopes, _ = staged_records(conn, run_id)
+                ids = tuple(sorted({s.identity for s in scopes}))
                 last = run.heartbeat_at
                 seal(conn, run_id, status="interrupted", finished_at=last, identities=ids)
             reaped.append(run_id)
@@ -214,39 +208,31 @@ class RunStore:
                 row = conn.execute(query.limit(1)).one_or_none()
                 if row is None:
                     raise RunNotFound("there are no runs in the evidence database yet")
-                return run_record(row)
-            run = load_run(conn, run_id)
-        if run is None:
-            raise RunNotFound(f"no run {run_id!r} in the evidence database")
-        return run
+            else:
+                row = run_row(conn, run_id)
+            return RunReader(conn).run(row)
 
     def list_runs(self, limit: int = 50) -> list[RunRecord]:
         """The ``limit`` most recently started runs, newest first."""
         query = select(table_of(Run)).order_by(Run.started_at.desc(), Run.run_id.desc())
         with read_tx(self._engine, "listing runs") as conn:
-            return [run_record(row) for row in conn.execute(query.limit(limit))]
+            return RunReader(conn).runs(conn.execute(query.limit(limit)).all())
 
     def scopes(self, run_id: str) -> list[ScopeRecord]:
         """A run's scope records, ordered by provider, scope, region."""
         run = self.get_run(run_id)
         with read_tx(self._engine, "reading scopes") as conn:
-            return load_scopes(conn, run.run_id)
+            return load_records(conn, run.run_id)[0]
 
     def result_sets(self, run_id: str) -> list[ResultSetRecord]:
         """A run's result set records, ordered by check id, provider, scope, region."""
         run = self.get_run(run_id)
         with read_tx(self._engine, "reading result sets") as conn:
-            return load_results(conn, run.run_id)
+            return load_records(conn, run.run_id)[1]
 
     def manifest_bytes(self, run_id: str) -> bytes:
-        """The exact manifest bytes of a sealed run (what ``runs/<run_id>.json`` holds)."""
+        """The exact manifest bytes of a sealed run (what ``runs/<run_id>.json`` holds),
+        checked against its sealed hash."""
         run = self.get_run(run_id)
-        if run.manifest_sha256 is None:
-            raise RunStateError(f"run {run.run_id} is still running: it has no manifest yet")
         with read_tx(self._engine, "reading a manifest") as conn:
-            stored = read_manifest(conn, run.run_id)
-        if stored is None:
-            raise StorageError(f"the manifest of run {run.run_id} is missing")
-        if stored[0] != run.manifest_sha256:
-            raise StorageError(f"the stored manifest of run {run.run_id} is not the sealed one")
-        return stored[1]
+            return manifest_of(conn, run.run_id)

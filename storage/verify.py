@@ -1,9 +1,10 @@
 """Verification of the run hash chain (see :mod:`storage.chain` for the manifest format).
 
 For every sealed run, in ``chain_seq`` order: the sequence has no gap, ``prev_sha256`` links to
-the previous run's manifest hash, the manifest recomputed from the run's rows hashes to its
-``manifest_sha256``, the stored manifest bytes are intact and match, and every blob it references
-(result sets, call lists, and through them every call and response) exists and hashes to its key.
+the previous run's manifest hash, the manifest recomputed from what the run keeps (its packed
+contents, result indexes and timings; or, sealed before revision 0004, its rows and stored
+manifest bytes) hashes to its ``manifest_sha256``, and every blob it references (result sets,
+call lists, and through them every call and response) exists and hashes to its key.
 Then the chain head must name the last sealed run, and no run may have a final status without
 being sealed. The first failure is reported, naming the run.
 """
@@ -21,7 +22,7 @@ from storage.chain import manifest_dict, read_manifest
 from storage.errors import StorageError
 from storage.models import Call, ChainHead, Run, table_of
 from storage.records import ChainCheck, RunRecord
-from storage.rows import load_results, load_scopes, run_record
+from storage.sealed import RunReader
 
 
 class _Broken(Exception):
@@ -40,22 +41,21 @@ class ChainVerifier:
     def __init__(self, conn: Connection) -> None:
         """Verify through ``conn`` (a read transaction)."""
         self._conn = conn
+        self._reader = RunReader(conn)
         self._good_blobs: set[str] = set()
         self._good_calls: set[str] = set()
 
     def verify(self) -> ChainCheck:
         """Check every sealed run, its rows, its blobs, its link and the chain head."""
         sealed = select(table_of(Run)).where(Run.chain_seq.is_not(None)).order_by(Run.chain_seq)
-        runs = [run_record(row) for row in self._conn.execute(sealed)]
         prev: RunRecord | None = None
         checked = 0
-        for run in runs:
+        for row in self._conn.execute(sealed).all():
             try:
-                self._check_run(run, prev)
+                prev = self._check_run(row, prev)
             except _Broken as e:
-                return ChainCheck(False, checked, run.run_id, f"run {run.run_id}: {e.reason}")
+                return ChainCheck(False, checked, row.run_id, f"run {row.run_id}: {e.reason}")
             checked += 1
-            prev = run
         try:
             self._check_head(prev)
             self._check_unsealed()
@@ -63,8 +63,12 @@ class ChainVerifier:
             return ChainCheck(False, checked, e.run_id, e.reason)
         return ChainCheck(True, checked, None, None)
 
-    def _check_run(self, run: RunRecord, prev: RunRecord | None) -> None:
-        """Raise _Broken if this sealed run does not hold."""
+    def _check_run(self, row: Any, prev: RunRecord | None) -> RunRecord:
+        """Raise _Broken if this sealed run does not hold; return its record."""
+        try:
+            run = self._reader.run(row)
+        except StorageError as e:
+            raise _Broken(f"its contents: {e}") from e
         expected_seq = 1 if prev is None else (prev.chain_seq or 0) + 1
         if run.chain_seq != expected_seq:
             raise _Broken(
@@ -76,12 +80,15 @@ class ChainVerifier:
             raise _Broken("prev_sha256 does not link to the previous sealed run's manifest")
         if run.status == "running" or run.manifest_sha256 is None:
             raise _Broken(f"sealed run has status {run.status!r} and no final manifest")
-        scopes = load_scopes(self._conn, run.run_id)
-        results = load_results(self._conn, run.run_id)
+        try:
+            scopes, results = self._reader.records(row)
+        except StorageError as e:
+            raise _Broken(f"its contents: {e}") from e
         recomputed = manifest_dict(run, scopes, results)
         if sha256_hex(canonical_json(recomputed)) != run.manifest_sha256:
             raise _Broken(self._describe_change(run.run_id, recomputed))
-        self._check_manifest(run)
+        if row.contents_sha256 is None:
+            self._check_manifest(run)
         for scope in scopes:
             if scope.calls_sha256 is not None:
                 where = f"{scope.provider}/{scope.scope}/{scope.region}"
@@ -89,10 +96,11 @@ class ChainVerifier:
         for result in results:
             where = f"{result.check_id} in {result.provider}/{result.scope}/{result.region}"
             self._check_blob(result.result_set_sha256, f"the result set of {where}")
+        return run
 
     def _describe_change(self, run_id: str, recomputed: dict[str, Any]) -> str:
         """Name which manifest fields no longer match the sealed manifest."""
-        base = "its rows no longer match its sealed manifest hash"
+        base = "what it keeps no longer matches its sealed manifest hash"
         try:
             stored = read_manifest(self._conn, run_id)
         except StorageError:

@@ -40,7 +40,11 @@ def test_second_run_of_unchanged_estate_adds_no_blobs(
     assert after_second["runs"] == after_first["runs"] + 1
     assert after_second["blobs"] == after_first["blobs"], "unchanged estate stored new blobs"
     assert after_second["calls"] == after_first["calls"], "unchanged requests stored new rows"
-    assert after_second["run_results"] == 2 * after_first["run_results"]
+    # sealed runs keep no per-run rows: the second run's result sets are the first's blobs
+    assert after_second["run_results"] == after_first["run_results"] == 0
+    hashes = [{(r.check_id, r.region, r.result_set_sha256) for r in repo.result_sets(run["run_id"])}
+              for run in (first, second)]
+    assert hashes[0] and hashes[0] == hashes[1]
     assert repo.verify_chain().ok
     runs = repo.list_runs()
     assert [r.status for r in runs] == ["complete", "complete"]

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import zlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import insert, select, update
+
 from storage import CallRecord, Repository, ResultSetRecord, ScopeRecord, canonical_json
+from storage.canonical import sha256_hex
+from storage.chain import build_manifest, lock_head
+from storage.models import ChainHead, Run, RunManifest, table_of
+from storage.rows import json_text, run_record
+from storage.sealed import staged_records
 
 T0 = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 MAPPING = "a" * 64
@@ -112,3 +121,25 @@ def seal_runs_in_process(db_url: str, prefix: str, count: int) -> list[int]:
             repo.finish_run(run_id, status="complete", finished_at=T0, identities=[prefix])
             seqs.append(repo.get_run(run_id).chain_seq or 0)
         return seqs
+
+
+def legacy_seal(repo: Repository, run_id: str, *, at: datetime = T0) -> str:
+    """Seal a stored run as revision 0003 did (rows kept, manifest bytes stored), so tests can
+    prove older databases still read, verify and export; return its manifest hash."""
+    sealed_at = at + timedelta(minutes=1)
+    with repo.engine.begin() as conn:
+        head = lock_head(conn)
+        run = replace(
+            run_record(conn.execute(select(table_of(Run)).where(Run.run_id == run_id)).one()),
+            status="complete", finished_at=sealed_at, identities=("id-a",),
+            chain_seq=head.seq + 1, prev_sha256=head.head_sha256,
+        )
+        manifest = build_manifest(run, *staged_records(conn, run_id))
+        sha = sha256_hex(manifest)
+        conn.execute(insert(table_of(RunManifest)).values(
+            run_id=run_id, sha256=sha, size=len(manifest), data=zlib.compress(manifest)))
+        conn.execute(update(table_of(Run)).where(Run.run_id == run_id).values(
+            status=run.status, finished_at=sealed_at, identities=json_text(["id-a"]),
+            chain_seq=run.chain_seq, prev_sha256=run.prev_sha256, manifest_sha256=sha))
+        conn.execute(update(table_of(ChainHead)).values(seq=run.chain_seq, head_sha256=sha))
+    return sha

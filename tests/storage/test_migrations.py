@@ -5,18 +5,22 @@ from __future__ import annotations
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
-from storage import Repository, StorageError
+from storage import Repository, StorageError, sha256_hex
 from storage.db import parse_url
 from storage.migrate import alembic_config, head_revision
 from storage.models import Base
+
+from .helpers import T0, legacy_seal, sealed_run, store_estate
 
 
 def test_fresh_database_is_migrated_to_head(repo: Repository) -> None:
@@ -138,3 +142,33 @@ def test_missing_psycopg_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "psycopg", None)
     with pytest.raises(StorageError, match=r"pip install 'cloud-evidence-collector\[postgres\]'"):
         Repository.open("postgresql+psycopg://u:s3cr3t-pw@127.0.0.1/db")
+
+
+def _downgrade(repo: Repository, revision: str) -> None:
+    with repo.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), revision)
+
+
+def test_runs_sealed_before_0004_survive_the_upgrade(repo: Repository) -> None:
+    # runs sealed by revision 0003 (rows and manifest bytes), taken down to 0003 and back up
+    hashes = []
+    for n in range(2):
+        at = T0 + timedelta(days=n)
+        store_estate(repo, f"old-{n}", at=at)
+        hashes.append(legacy_seal(repo, f"old-{n}", at=at))
+    _downgrade(repo, "0003")
+    assert repo.current_revision() == "0003"
+    assert repo.upgrade() == head_revision()
+    assert repo.verify_chain().ok
+    assert [sha256_hex(repo.manifest_bytes(f"old-{n}")) for n in range(2)] == hashes
+    sealed_run(repo, "new-2", at=T0 + timedelta(days=2))
+    assert repo.get_run("new-2").prev_sha256 == hashes[1]
+    assert repo.verify_chain().ok
+
+
+def test_downgrade_below_0004_is_refused_while_runs_are_packed(repo: Repository) -> None:
+    sealed_run(repo, "packed")
+    with pytest.raises(RuntimeError, match="1 runs are packed"):
+        _downgrade(repo, "0003")
+    assert repo.current_revision() == head_revision()
+    assert repo.verify_chain().ok
