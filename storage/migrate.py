@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from storage.db import make_engine, parse_url, read_tx, write_tx
 from storage.errors import StorageError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+HEAD = "0004"
+"""The newest schema revision (a test keeps it equal to the migration scripts' head). Knowing
+it without Alembic lets every command open an up-to-date database without importing Alembic."""
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _PG_LOCK_KEY = 0x45564944  # "EVID": pg_advisory_xact_lock key for migrations
 _PROCESS_LOCK = threading.Lock()  # taken before the database lock, never after
@@ -36,6 +38,8 @@ _PROCESS_LOCK = threading.Lock()  # taken before the database lock, never after
 
 def alembic_config(conn: Connection | None = None) -> Config:
     """An Alembic config pointing at our migrations, carrying ``conn`` if given."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if conn is not None:
@@ -44,7 +48,9 @@ def alembic_config(conn: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
-    """The newest schema revision this version of evidence knows."""
+    """The newest schema revision of the migration scripts (equal to :data:`HEAD`)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -52,13 +58,21 @@ def head_revision() -> str:
 
 def _revision_of(conn: Connection) -> str | None:
     """The schema revision recorded in the database (``None`` for an empty one)."""
-    return MigrationContext.configure(conn).get_current_revision()
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    versions = list(conn.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    if len(versions) > 1:
+        raise StorageError(f"the database has several schema heads ({', '.join(versions)})")
+    return versions[0] if versions else None
 
 
 def check_known(revision: str | None) -> None:
     """Raise StorageError if the database is at a revision this tool does not know."""
-    if revision is None:
+    if revision is None or revision == HEAD:
         return
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     try:
         known = ScriptDirectory.from_config(alembic_config()).get_revision(revision)
     except CommandError:
@@ -78,7 +92,7 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine) -> str:
     """Bring the database to the head revision (idempotent); return the head revision."""
-    head = head_revision()
+    head = HEAD
     current = current_revision(engine)
     check_known(current)
     if current == head:  # the common case: no lock needed
@@ -89,12 +103,16 @@ def upgrade(engine: Engine) -> str:
         current = _revision_of(conn)
         check_known(current)
         if current != head:
+            from alembic import command
+
             command.upgrade(alembic_config(conn), "head")
     return head
 
 
 def make_revision(url: str, message: str, *, autogenerate: bool = True) -> None:
     """Developer helper: write a new revision file comparing models.py with ``url``'s schema."""
+    from alembic import command
+
     engine = make_engine(parse_url(url))
     try:
         with _PROCESS_LOCK, engine.connect() as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +18,7 @@ from sqlalchemy import Engine, text
 
 from storage import Repository, StorageError, sha256_hex
 from storage.db import parse_url
-from storage.migrate import alembic_config, head_revision
+from storage.migrate import HEAD, alembic_config, head_revision
 from storage.models import Base
 
 from .helpers import T0, legacy_seal, sealed_run, store_estate
@@ -26,6 +27,7 @@ from .helpers import T0, legacy_seal, sealed_run, store_estate
 def test_fresh_database_is_migrated_to_head(repo: Repository) -> None:
     script = ScriptDirectory.from_config(alembic_config())
     assert len(script.get_heads()) == 1, "the migration chain must stay linear"
+    assert head_revision() == HEAD, "storage.migrate.HEAD must name the newest revision"
     assert repo.current_revision() == head_revision()
     assert repo.table_counts() == {
         "blobs": 0,
@@ -172,3 +174,12 @@ def test_downgrade_below_0004_is_refused_while_runs_are_packed(repo: Repository)
         _downgrade(repo, "0003")
     assert repo.current_revision() == head_revision()
     assert repo.verify_chain().ok
+
+
+def test_opening_an_up_to_date_database_does_not_import_alembic(db_url: str) -> None:
+    Repository.open(db_url).close()  # migrate it first
+    code = ("import sys; from storage import Repository; "
+            f"Repository.open({db_url!r}).close(); print('alembic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
