@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.calibrate import describe  # noqa: E402
 from bench.period.history import T0, Estate  # noqa: E402
 from collector.report.history import ensure_index, sealed_chain  # noqa: E402
 from storage import Repository  # noqa: E402
@@ -147,6 +148,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None, help="Keep the databases here.")
     parser.add_argument("--only", choices=["size", "report"], default=None)
     args = parser.parse_args()
+    print(describe())
     with tempfile.TemporaryDirectory() as tmp:
         work = args.dir or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
