@@ -48,7 +48,6 @@ from storage.canonical import canonical_json
 from storage.records import ResultSetRecord, RunStatus, ScopeRecord
 
 HEARTBEAT_EVERY = timedelta(seconds=30)
-STALE_AFTER = timedelta(minutes=10)
 logger = logging.getLogger("evidence.runner")
 
 
@@ -82,22 +81,6 @@ ProgressFn = Callable[[int, str], None]
 
 def new_run_id(now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def reap_interrupted(repo: Repository) -> list[str]:
-    """Seal runs left `running` by a process that died (shown as `interrupted`)."""
-    return repo.reap_interrupted(now=datetime.now(UTC), host=socket.gethostname(),
-                                 is_alive=pid_alive, stale_after=STALE_AFTER)
 
 
 def select_checks(registry: Registry, loaded: LoadedConfig, sel: Selection) -> list[Check]:

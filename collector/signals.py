@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from types import FrameType, TracebackType
 from typing import Any
 
-from collector.runner import STALE_AFTER, pid_alive
+from collector.reaping import STALE_AFTER, pid_alive
 from storage import Repository
 
 log = logging.getLogger("evidence.signals")

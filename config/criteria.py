@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import yaml
 
@@ -120,10 +120,25 @@ def _check_category(category: str) -> None:
         raise ValueError(f"unknown SOC 2 category {category!r} (one of: {', '.join(CATEGORIES)})")
 
 
+_FAST_LOADER: type[Any] | None = getattr(yaml, "CSafeLoader", None)
+"""libyaml's parser with the safe constructor, when PyYAML was built with it."""
+
+
+def _load_yaml(data: bytes) -> Any:
+    """``yaml.safe_load(data)``, through libyaml when available (several times faster: the
+    catalog is read by every report). Errors are worded by the pure-Python parser, as always."""
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.load(data, Loader=_FAST_LOADER)  # a safe loader
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(data)
+
+
 def parse_catalog(data: bytes) -> Catalog:
     """Build a catalog from the bytes of a criteria file; `ValueError` when it is malformed."""
     try:
-        document = yaml.safe_load(data)
+        document = _load_yaml(data)
     except yaml.YAMLError as error:
         raise ValueError(f"SOC 2 catalog: not YAML ({error})") from None
     try:

@@ -14,12 +14,11 @@ from rich.table import Table
 
 from collector.cli.context import AppContext
 from collector.cli.errors import UserError
+from collector.cli.params import DAY
 from collector.output.tables import stdout_console
 from config.criteria import UnknownCriterion
 from storage.attachments import AttachmentRecord
 from storage.canonical import format_utc
-
-DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
 def actor() -> str:

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from collector.plugin import Registry, discover
-from collector.runner import reap_interrupted
+from collector.reaping import reap_interrupted
 from config.criteria import Catalog, load_catalog
 from config.loader import LoadedConfig, load_config
 from storage import Repository

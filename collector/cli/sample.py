@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
-from collector.cli.attach import DAY, known_criterion
+from collector.cli.attach import known_criterion
 from collector.cli.context import AppContext
 from collector.cli.errors import UserError
+from collector.cli.params import DAY
 from collector.report.coverage import shortest
 from collector.report.history import sealed_chain
 from collector.report.period import ReportError, RunMappings, period_runs, resolve_period

@@ -77,13 +77,15 @@ def gap_and_stale(evidence: Iterable[date], expected: Iterable[date], start: dat
     have = set(evidence)
     gaps = sum(1 for d in expected if start <= d <= end and d not in have)
     window = WINDOW_DAYS.get(frequency, 1)
-    stale = 0
-    last: date | None = None
-    for d in days(start, end):
-        if d in have:
-            last = d
-        elif last is None or (d - last).days > window:
-            stale += 1
+    # Counted between consecutive evidence days instead of day by day (a year's report
+    # judges every check and criterion): before the first, every day is stale; after each,
+    # the days more than ``window`` later until the next (or past the end).
+    seen = sorted(d for d in have if start <= d <= end)
+    if not seen:
+        return gaps, max(0, (end - start).days + 1)
+    stale = (seen[0] - start).days
+    for last, following in zip(seen, [*seen[1:], end + timedelta(days=1)], strict=True):
+        stale += max(0, (following - last).days - 1 - window)
     return gaps, stale
 
 

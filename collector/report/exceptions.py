@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from collector.report.history import Step
-from storage.changes import ABSENT
+from storage.changes import ABSENT, ResultKey
 
 
 @dataclass(frozen=True)
@@ -51,53 +52,50 @@ class ExceptionInterval:
         """``duration_s`` as a timedelta."""
         return timedelta(seconds=self.duration_s)
 
-    def sort_key(self) -> tuple[str, str, str, str, str, str]:
+    def sort_key(self) -> tuple[datetime, str, str, str, str, str]:
         """Chronological, then by check and resource."""
-        return (self.first_seen.isoformat(), self.check_id, self.resource_id, self.provider,
-                self.scope, self.region)
+        return _ORDER(self)
 
 
-@dataclass
-class _Open:
-    first_seen: datetime
-    criteria: tuple[str, ...]
-    carried_in: bool
-    message: str
-    run_id: str
-    scope: str
-    region: str
+_ORDER = attrgetter("first_seen", "check_id", "resource_id", "provider", "scope", "region")
+"""The order of :meth:`ExceptionInterval.sort_key` (without a Python call per interval)."""
+_FIXED = frozenset({"pass", "not_applicable", ABSENT})
+"""Statuses that close an interval (``error`` does not: the check could not tell)."""
+
+_Open = tuple[datetime, tuple[str, ...], bool, str, str, str, str]
+"""An interval still open: first seen, criteria, carried in, message, run id, scope, region."""
 
 
 def track_exceptions(steps: Iterable[Step], criteria_of: Callable[[Step], tuple[str, ...]],
                      end: datetime) -> list[ExceptionInterval]:
     """Every exception interval of the walk; still-open ones run until ``end``."""
-    opened: dict[tuple[str, str, str, str, str], _Open] = {}
+    opened: dict[tuple[ResultKey, str], _Open] = {}
     done: list[ExceptionInterval] = []
     for step in steps:
-        rs = step.result_set
+        if not step.changes:
+            continue
+        rs, key = step.result_set, step.key
         at = rs.observed_at
         for rid, (status, message, res_scope, res_region) in step.changes:
-            k = (rs.check_id, rs.provider, rs.scope, rs.region, rid)
+            k = (key, rid)
             held = opened.get(k)
-            if status == "fail" and held is None:
-                opened[k] = _Open(at, criteria_of(step), step.first, message, step.run.run_id,
-                                  res_scope or rs.scope, res_region or rs.region)
-            elif held is not None and status in ("pass", "not_applicable", ABSENT):
+            if held is None:
+                if status == "fail":
+                    opened[k] = (at, criteria_of(step), step.first, message, step.run.run_id,
+                                 res_scope or rs.scope, res_region or rs.region)
+            elif status in _FIXED:
                 del opened[k]
-                done.append(_interval(k, held, at, status, step.run.run_id))
+                done.append(_interval(k, held, at, status, step.run.run_id, at))
     for k, held in opened.items():
-        done.append(_interval(k, held, None, None, None, end=end))
-    return sorted(done, key=ExceptionInterval.sort_key)
+        done.append(_interval(k, held, None, None, None, end))
+    done.sort(key=_ORDER)
+    return done
 
 
-def _interval(k: tuple[str, str, str, str, str], held: _Open, fixed_at: datetime | None,
-              fixed_by: str | None, fixed_run: str | None, *,
-              end: datetime | None = None) -> ExceptionInterval:
-    until = fixed_at if fixed_at is not None else end
-    assert until is not None
-    seconds = max(0, int((until - held.first_seen).total_seconds()))
-    return ExceptionInterval(
-        check_id=k[0], resource_id=k[4], provider=k[1], scope=held.scope, region=held.region,
-        criteria=held.criteria, first_seen=held.first_seen, fixed_at=fixed_at, fixed_by=fixed_by,
-        duration_s=seconds, carried_in=held.carried_in, message=held.message,
-        first_run_id=held.run_id, fixed_run_id=fixed_run)
+def _interval(k: tuple[ResultKey, str], held: _Open, fixed_at: datetime | None,
+              fixed_by: str | None, fixed_run: str | None, until: datetime) -> ExceptionInterval:
+    """The interval of ``held`` ending at ``until`` (``fixed_at``, or the period's end)."""
+    first_seen, criteria, carried_in, message, run_id, scope, region = held
+    seconds = max(0, int((until - first_seen).total_seconds()))
+    return ExceptionInterval(k[0][0], k[1], k[0][1], scope, region, criteria, first_seen,
+                             fixed_at, fixed_by, seconds, carried_in, message, run_id, fixed_run)

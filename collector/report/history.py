@@ -11,14 +11,13 @@ so building it lazily from a report is safe and idempotent.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from storage import Repository, ResultSetRecord, RunRecord
-from storage.changes import ABSENT, IndexedSet, ResourceChange, ResultKey
+from storage.changes import ABSENT, ChangeState, IndexedSet, ResourceChange, ResultKey
 
-ResourceState = tuple[str, str, str, str]
+ResourceState = ChangeState
 """(status, message, result scope or "", result region or "") of one resource in a result set."""
 State = dict[str, ResourceState]
 """resource id -> its state, for one result set."""
@@ -110,12 +109,14 @@ def update_index(repo: Repository) -> int:
     return ensure_index(repo, chain, repo.result_sets_of_runs([r.run_id for r in chain]))
 
 
-@dataclass(frozen=True)
-class Step:
-    """One result set of the walk and the resources it changed."""
+class Step(NamedTuple):
+    """One result set of the walk and the resources it changed (a named tuple: a year's walk
+    makes one per result set of every run)."""
 
     run: RunRecord
     result_set: ResultSetRecord
+    key: ResultKey
+    """The result set's (check, provider, scope, region)."""
     changes: tuple[tuple[str, ResourceState], ...]
     """(resource id, new state) for each resource that changed, sorted by resource id."""
     first: bool
@@ -135,11 +136,7 @@ class Walker:
         self.rows = rows
         ids = [r.run_id for r in runs]
         self._indexed = repo.indexed_sets(ids) if indexed is None else indexed
-        self._changes: dict[tuple[str, ResultKey], list[tuple[str, ResourceState]]] = (
-            defaultdict(list))
-        for ch in repo.resource_changes(ids):
-            self._changes[(ch.run_id, ch.key)].append(
-                (ch.resource_id, (ch.status, ch.message, ch.result_scope, ch.result_region)))
+        self._changes = repo.changes_by_set(ids)
         self.states: dict[ResultKey, State] = {}
         """The current state of every key walked so far."""
         self._shas: dict[ResultKey, str] = {}
@@ -148,26 +145,30 @@ class Walker:
 
     def __iter__(self) -> Iterator[Step]:
         """The steps, run by run in chain order, result sets in manifest order."""
+        states, shas, indexed, stored = self.states, self._shas, self._indexed, self._changes
         for run in self.runs:
-            for rs in self.rows.get(run.run_id, ()):
-                key = key_of(rs)
-                held = self._shas.get(key)
-                first = key not in self.states
-                if rs.result_set_sha256 == held:
-                    yield Step(run, rs, (), False)
+            run_id = run.run_id
+            for rs in self.rows.get(run_id, ()):
+                key = (rs.check_id, rs.provider, rs.scope, rs.region)
+                held = shas.get(key)
+                sha = rs.result_set_sha256
+                if sha == held:
+                    yield Step(run, rs, key, (), False)
                     continue
-                state = self.states.setdefault(key, {})
-                sentinel = self._indexed.get((run.run_id, key))
+                state = states.get(key)
+                first = state is None
+                if state is None:
+                    state = states[key] = {}
+                sentinel = indexed.get((run_id, key))
                 if sentinel is not None and sentinel.previous_sha256 == held:
-                    changes = sorted(self._changes.get((run.run_id, key), ()))
+                    changes = sorted(stored.get((run_id, key), ()))
                 else:
                     self.blobs_parsed += 1
-                    changes = diff_states(state, parse_state(self.repo.get_blob(
-                        rs.result_set_sha256)))
+                    changes = diff_states(state, parse_state(self.repo.get_blob(sha)))
                 for rid, s in changes:
                     if s[0] == ABSENT:
                         state.pop(rid, None)
                     else:
                         state[rid] = s
-                self._shas[key] = rs.result_set_sha256
-                yield Step(run, rs, tuple(changes), first)
+                shas[key] = sha
+                yield Step(run, rs, key, tuple(changes), first)

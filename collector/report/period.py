@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from fnmatch import fnmatchcase
@@ -35,7 +35,7 @@ from collector.report.model import (
     RunRow,
 )
 from config.criteria import Catalog
-from config.settings import Settings
+from config.settings import Control, Settings
 from storage import Repository, ResultSetRecord, RunRecord
 from storage.attachments import AttachmentRecord
 from storage.errors import StorageError
@@ -57,13 +57,58 @@ class _Acc:
     checks: set[str] = field(default_factory=set)
     criteria: set[str] = field(default_factory=set)
 
-    def add(self, step: Step, collection: str) -> None:
-        rs = step.result_set
+    def add(self, rs: ResultSetRecord, collection: str, day: date) -> None:
+        """Count one result set of a run of ``collection`` started on ``day``."""
         self.collections.add(collection)
-        self.days.add(step.run.started_at.date())
+        self.days.add(day)
         self.checks.add(rs.check_id)
-        for i, n in enumerate((rs.n_pass, rs.n_fail, rs.n_error, rs.n_na)):
-            self.counts[i] += n
+        counts = self.counts
+        counts[0] += rs.n_pass
+        counts[1] += rs.n_fail
+        counts[2] += rs.n_error
+        counts[3] += rs.n_na
+
+
+@dataclass
+class _Evidence:
+    """What the period's result sets add up to, per check, criterion and control."""
+
+    by_check: dict[str, _Acc] = field(default_factory=dict)
+    by_crit: dict[str, _Acc] = field(default_factory=dict)
+    by_control: dict[str, _Acc] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    """Check id -> its title in the last run whose mapping gave one."""
+
+
+def _gather(runs: Sequence[RunRecord], rows: Mapping[str, Sequence[ResultSetRecord]],
+            collection: Mapping[str, str], mappings: RunMappings,
+            controls: Sequence[Control]) -> _Evidence:
+    """Count every result set of ``runs`` (in chain order) for its check, for the criteria
+    its run's recorded mapping gives it and for the controls whose patterns match it."""
+    ev = _Evidence(by_control={c.id: _Acc() for c in controls})
+    by_check, by_crit, titles = ev.by_check, ev.by_crit, ev.titles
+    matching: dict[str, list[_Acc]] = {}
+    for run in runs:
+        coll, day, mapping = collection[run.run_id], run.started_at.date(), mappings.of(run)
+        for rs in rows.get(run.run_id, ()):
+            cid = rs.check_id
+            crit, title = mapping.get(cid, ((), ""))
+            titles[cid] = title or titles.get(cid, "")
+            acc = by_check.get(cid)
+            if acc is None:
+                acc = by_check[cid] = _Acc()
+                matching[cid] = [ev.by_control[c.id] for c in controls
+                                 if any(fnmatchcase(cid, p) for p in c.checks)]
+            acc.add(rs, coll, day)
+            acc.criteria.update(crit)
+            for c in crit:
+                found = by_crit.get(c)
+                if found is None:
+                    found = by_crit[c] = _Acc()
+                found.add(rs, coll, day)
+            for control_acc in matching[cid]:
+                control_acc.add(rs, coll, day)
+    return ev
 
 
 def resolve_period(start: date, end: date, as_of: date | None) -> date:
@@ -122,32 +167,14 @@ def build_period_report(repo: Repository, catalog: Catalog, settings: Settings, 
     for r in runs:
         complete[collection[r.run_id]] = complete.get(collection[r.run_id], True) and (
             r.status == "complete")
-    by_check: dict[str, _Acc] = {}
-    by_crit: dict[str, _Acc] = {}
-    by_control: dict[str, _Acc] = {c.id: _Acc() for c in settings.controls}
-    titles: dict[str, str] = {}
+    ev = _gather(runs, rows, collection, mappings, settings.controls)
+    by_check, by_crit, by_control, titles = ev.by_check, ev.by_crit, ev.by_control, ev.titles
 
     def criteria_of(step: Step) -> tuple[str, ...]:
-        return mappings.of(step.run).get(step.result_set.check_id, ((), ""))[0]
-
-    def steps() -> Iterator[Step]:
-        for step in Walker(repo, runs, rows, indexed):
-            cid = step.result_set.check_id
-            coll = collection[step.run.run_id]
-            crit, title = mappings.of(step.run).get(cid, ((), ""))
-            titles[cid] = title or titles.get(cid, "")
-            acc = by_check.setdefault(cid, _Acc())
-            acc.add(step, coll)
-            acc.criteria.update(crit)
-            for c in crit:
-                by_crit.setdefault(c, _Acc()).add(step, coll)
-            for control in settings.controls:
-                if any(fnmatchcase(cid, p) for p in control.checks):
-                    by_control[control.id].add(step, coll)
-            yield step
+        return mappings.of(step.run).get(step.key[0], ((), ""))[0]
 
     period_end = datetime.combine(last_day + timedelta(days=1), time(), UTC)
-    exceptions = track_exceptions(steps(), criteria_of, period_end)
+    exceptions = track_exceptions(Walker(repo, runs, rows, indexed), criteria_of, period_end)
     schedule = scheduled_days(settings.schedule, start, last_day)
     expected = sum(schedule.values())
     freq = dict(frequencies or {})

@@ -129,3 +129,10 @@ def test_loads_from_a_zip_like_an_installed_wheel(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["61", hashlib.sha256(DATA.read_bytes()).hexdigest()]
+
+
+def test_the_fast_yaml_parser_reads_the_same_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = DATA.read_bytes()
+    fast = parse_catalog(data)
+    monkeypatch.setattr("config.criteria._FAST_LOADER", None)  # PyYAML without libyaml
+    assert parse_catalog(data) == fast

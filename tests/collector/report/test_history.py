@@ -32,6 +32,11 @@ def test_unchanged_result_sets_add_no_index_rows(repo: Repository) -> None:
     changes = sorted((c.run_id, c.resource_id, c.status) for c in
                repo.resource_changes(["run-2", "run-3", "run-4", "run-5"]))
     assert changes == [("run-4", "r2", "pass"), ("run-5", "r1", "fail"), ("run-5", "r2", "absent")]
+    grouped = repo.changes_by_set(["run-2", "run-3", "run-4", "run-5"])
+    assert sorted(grouped) == [("run-4", (S3, "aws", "111111111111", "us-east-1")),
+                               ("run-5", (S3, "aws", "111111111111", "us-east-1"))]
+    assert sorted((run_id, rid, state[0]) for (run_id, _), found in grouped.items()
+                  for rid, state in found) == changes
 
 
 def test_walk_from_the_index_matches_parsing_every_blob(repo: Repository) -> None:
