@@ -14,6 +14,10 @@ For each account count (`--accounts 1,3` compares memory as accounts grow):
 
 Each collection runs in a child process (bench.aws.collect), so its peak RSS is the
 collector's own. All traffic stays on 127.0.0.1; every loop here is bounded.
+
+Wall times depend on the machine: the run prints bench.calibrate's speed figure, and, per
+collection, the CPU seconds that other processes used meanwhile (from /proc/stat, where there
+is one) — on a shared machine a collection that competed with others is visibly disturbed.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -31,6 +36,7 @@ from typing import Any
 
 from bench.aws.estate import ROLE_NAME, EstateSize, build
 from bench.aws.proxy import ApiProxy
+from bench.calibrate import describe
 from collector.demo.estate import MOTO_UNSERVED
 from collector.demo.motoserver import MotoServer
 
@@ -52,6 +58,8 @@ class Measured:
     duplicates: int
     misses: int
     child: dict[str, Any]
+    others_cpu_s: float | None
+    """CPU seconds other processes used during the collection (None: not measurable)."""
 
 
 def settings_for(size: EstateSize, endpoint: str, workers: int) -> dict[str, Any]:
@@ -66,15 +74,39 @@ def collect(proxy: ApiProxy, size: EstateSize, workers: int, workdir: Path,
     proxy.reset_counts()
     db = f"sqlite:///{workdir / name}.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")} | CHILD_ENV
+    busy, ours = machine_cpu(), own_cpu()
     out = subprocess.run(
         [sys.executable, "-m", "bench.aws.collect",
          json.dumps(settings_for(size, proxy.endpoint, workers)), db,
          json.dumps(MOTO_UNSERVED)],
         env=env, capture_output=True, text=True, timeout=1800, check=False)
+    others = None if busy is None else (machine_cpu() or 0.0) - busy - (own_cpu() - ours)
     if out.returncode != 0:
         raise SystemExit(f"bench: the {name} collection failed:\n{out.stderr[-3000:]}")
     child = json.loads(out.stdout.strip().splitlines()[-1])
-    return Measured(proxy.requests, len(proxy.served), proxy.duplicates, proxy.misses, child)
+    return Measured(proxy.requests, len(proxy.served), proxy.duplicates, proxy.misses, child,
+                    others)
+
+
+def machine_cpu() -> float | None:
+    """CPU seconds used since boot by every process and the kernel (user, nice, system, irq,
+    softirq: not idle, iowait or steal), if the system says."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            user, nice, system, _, _, irq, softirq = stat.readline().split()[1:8]
+    except (OSError, ValueError):
+        return None
+    ticks = sum(int(f) for f in (user, nice, system, irq, softirq))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu() -> float:
+    """CPU seconds of this process (moto, the proxies) and its finished children."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
 
 
 def one(size: EstateSize, latency: float, workers: int, workdir: Path) -> dict[str, Any]:
@@ -118,11 +150,18 @@ def report(r: dict[str, Any], latency: float, workers: int) -> None:
               f"{c['status']}  results {c['counts']}  retries {c['retries']}"
               + (f"  unrecorded {m.misses}" if m.misses else ""))
         print(f"           last results: {'; '.join(c['last_done'])}")
+        if m.others_cpu_s is not None:  # to about 0.5 s: kernel work is counted loosely
+            print(f"           other processes used {max(0.0, m.others_cpu_s):.1f} s of CPU "
+                  "meanwhile" + (" (a disturbed measurement)" if m.others_cpu_s > 1.0 else ""))
         for line in c["scope_errors"]:
             print(f"           scope error: {line}")
     print(f"  lower bound = {r['latency'].requests} requests x {latency * 1000:.0f} ms / "
           f"{workers} workers = {r['bound_s']:.2f} s;  wall / bound = {r['ratio']:.2f} "
           f"(goal <= 1.3)")
+    cpu = r["latency"].child["cpu_s"]
+    if cpu > r["bound_s"]:
+        print(f"  the collector used {cpu:.2f} s of CPU, more than the bound: it is CPU-bound "
+              "here (one interpreter lock), not waiting on the network")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.pop(var, None)
     os.environ.update(CHILD_ENV)  # fake keys: everything goes to the local moto only
     print(f"checks left out (moto does not implement their APIs): {', '.join(MOTO_UNSERVED)}")
+    print(describe())
     with tempfile.TemporaryDirectory(prefix="evidence-bench-") as tmp:
         for n in (int(a) for a in args.accounts.split(",")):
             size = EstateSize(n, REGIONS[: args.regions], args.per_service)

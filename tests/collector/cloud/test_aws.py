@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import threading
+import weakref
 from collections.abc import Iterator
 
 import boto3
 import pytest
 
 from collector.cloud.aws import AwsAccount, client_config
-from collector.cloud.base import AccessDenied, CallLog, NotOffered
+from collector.cloud.base import AccessDenied, CallLog, CloudError, NotOffered
 from tests.conftest import Moto
 from tests.support.memory_sink import MemorySink
 
@@ -122,3 +124,20 @@ def test_api_not_offered_in_a_region_is_not_offered_without_a_request() -> None:
         account.context(region, CallLog()).call(service, "list_anything")
     assert err.value.code == "ServiceNotInRegion"
     assert account.stats[region].requests == 0
+
+
+def test_a_finished_account_is_freed_without_the_garbage_collector(moto: Moto) -> None:
+    """Raising a memoised error must not tie the account into a reference cycle: the runner
+    drops a scope when its last check ends and expects its memory back at once."""
+    account = moto.account()
+    ctx = account.context("global", CallLog())
+    for _ in range(2):
+        with pytest.raises(CloudError):
+            ctx.call("s3", "get_bucket_policy", Bucket="no-such-bucket")
+    gone = weakref.ref(account)
+    gc.disable()
+    try:
+        del account, ctx
+        assert gone() is None
+    finally:
+        gc.enable()
