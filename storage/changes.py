@@ -76,9 +76,9 @@ class ChangeStore:
             for batch in chunks(list(run_ids)):
                 rows = conn.execute(select(table_of(Run)).where(Run.run_id.in_(batch))).all()
                 reader.prefetch(rows)
-                reader.runs(rows)  # reads the previous runs' manifest hashes in one query
-                for row in rows:
-                    out[row.run_id] = reader.records(row)[1]
+                # runs() reads the previous runs' manifest hashes in one query
+                for row, run in zip(rows, reader.runs(rows), strict=True):
+                    out[row.run_id] = reader.records(row, run)[1]
         return {r: out.get(r, []) for r in run_ids}
 
     def indexed_sets(self, run_ids: Sequence[str]) -> dict[tuple[str, ResultKey], IndexedSet]:

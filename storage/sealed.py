@@ -96,11 +96,12 @@ class RunReader:
         timings = timings_of(row.run_id, row.timings)
         return sealed_record(record, header, timings, self._prev(row.chain_seq))
 
-    def records(self, row: Any) -> Records:
-        """A run's scopes and result sets, each in manifest order, however they are kept."""
+    def records(self, row: Any, run: RunRecord | None = None) -> Records:
+        """A run's scopes and result sets, each in manifest order, however they are kept
+        (``run``: the row's record when the caller already has it)."""
         if row.contents_sha256 is None:
             return staged_records(self._conn, row.run_id)
-        run = self.run(row)
+        run = run or self.run(row)
         timings = timings_of(row.run_id, row.timings)
         return unpack(run, self.contents(row.contents_sha256), timings, self.index)
 
