@@ -43,8 +43,8 @@ from collector.shard import Shard
 from collector.sink import BatchingSink
 from config.criteria import Catalog
 from config.loader import ConfigError, LoadedConfig
-from storage import Repository, StorageError
-from storage.canonical import canonical_json
+from storage import KIND_RESULT_SET, Repository, StorageError
+from storage.canonical import canonical_json, sha256_hex
 from storage.records import ResultSetRecord, RunStatus, ScopeRecord
 
 HEARTBEAT_EVERY = timedelta(seconds=30)
@@ -292,7 +292,6 @@ class Runner:
             name = type(exc).__name__
             results.append(Result.error(scope_rid, f"check crashed: {name}: {exc}",
                                         f"CheckCrashed:{name}"))
-        self.sink.flush()  # the calls this result set cites are stored before it
         self._store_results(run_id, check, target.provider, target.scope_id, label, results,
                             log)
         self.progress(0, f"{check.id} {target.scope_id} {label}")
@@ -300,18 +299,22 @@ class Runner:
     def _store_results(self, run_id: str, check: Check, provider: str, scope: str, region: str,
                        results: list[Result], log: CallLog) -> None:
         ordered = sorted(results, key=lambda r: (r.resource_id, r.status.value, r.message))
-        body = {"check_id": check.id, "check_version": check.version,
-                "results": [r.as_json() for r in ordered], "calls": log.digests()}
-        digest = self.repo.put_blob("result_set", canonical_json(body))
+        body = canonical_json({"check_id": check.id, "check_version": check.version,
+                               "results": [r.as_json() for r in ordered],
+                               "calls": log.digests()})
+        digest = sha256_hex(body)
         n = {s: sum(1 for r in results if r.status is s) for s in Status}
-        with self._lock:
-            for s, k in n.items():
-                self._counts[s.value] += k
-        self.repo.add_result_set(run_id, ResultSetRecord(
+        record = ResultSetRecord(
             check_id=check.id, check_version=check.version, provider=provider, scope=scope,
             region=region, observed_at=datetime.now(UTC), result_set_sha256=digest,
             n_pass=n[Status.PASS], n_fail=n[Status.FAIL], n_error=n[Status.ERROR],
-            n_na=n[Status.NOT_APPLICABLE]))
+            n_na=n[Status.NOT_APPLICABLE])
+        # one transaction: the result set, its blob and the pending calls it cites
+        self.sink.flush(lambda pending: self.repo.add_result_set(
+            run_id, record, pending.plus_blob(KIND_RESULT_SET, body)))
+        with self._lock:
+            for s, k in n.items():
+                self._counts[s.value] += k
         logger.log(logging.WARNING if n[Status.ERROR] else logging.INFO,
                    "stored %s in %s/%s/%s: %d pass, %d fail, %d error, %d not applicable",
                    check.id, provider, scope, region, n[Status.PASS], n[Status.FAIL],

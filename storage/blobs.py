@@ -1,8 +1,9 @@
 """Content-addressed storage: blobs (zlib-compressed bytes) and call records.
 
 Both are keyed by a sha256 of their content and inserted with ``ON CONFLICT DO NOTHING``, so
-storing what is already there costs one read and no write, and concurrent writers of the same
-content (threads or processes) never fail.
+storing what is already there costs one read and no write (nothing is compressed for it), and
+concurrent writers of the same content (threads or processes) never fail. A batch of evidence
+is one transaction: the check of what is already stored and the inserts commit together.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from storage.canonical import canonical_json, sha256_hex
 from storage.db import read_tx, write_tx
 from storage.errors import BlobNotFound, CallNotFound, StorageError
 from storage.models import Blob, Call, table_of
-from storage.records import CallRecord
+from storage.records import CallRecord, Evidence
 
 CHUNK = 500
 """Keys per ``IN (...)`` query and rows per insert batch."""
@@ -48,10 +49,10 @@ def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) ->
         conn.execute(insert(table).on_conflict_do_nothing(), list(batch))
 
 
-def blob_row(kind: str, data: bytes) -> dict[str, Any]:
-    """The ``blobs`` row for ``data``."""
+def blob_row(kind: str, data: bytes, sha: str | None = None) -> dict[str, Any]:
+    """The ``blobs`` row for ``data`` (``sha``: its sha256, when already known)."""
     return {
-        "sha256": sha256_hex(data),
+        "sha256": sha or sha256_hex(data),
         "kind": kind,
         "size": len(data),
         "data": zlib.compress(data, 6),
@@ -100,12 +101,32 @@ def existing_keys(conn: Connection, column: Any, keys: Sequence[str]) -> set[str
     return found
 
 
-def call_row(record: CallRecord) -> dict[str, Any]:
-    """The ``calls`` row for a record."""
+def call_row(record: CallRecord, digest: str | None = None) -> dict[str, Any]:
+    """The ``calls`` row for a record (``digest``: its digest, when already known)."""
     row = record.as_dict()
     row["params"] = canonical_json(row["params"]).decode("utf-8")
-    row["digest"] = record.digest()
+    row["digest"] = digest or record.digest()
     return row
+
+
+def store_evidence(conn: Connection, evidence: Evidence) -> tuple[list[str], list[str]]:
+    """Insert, inside the caller's transaction, the blobs and then the calls of ``evidence``
+    that are not stored yet; return the blob hashes and call digests, in input order."""
+    hashes = [sha256_hex(data) for _, data in evidence.blobs]
+    blobs: dict[str, tuple[str, bytes]] = {}
+    for sha, (kind, data) in zip(hashes, evidence.blobs, strict=True):
+        blobs.setdefault(sha, (kind, data))  # the first kind stored wins
+    present = existing_keys(conn, Blob.sha256, list(blobs))
+    insert_ignore(conn, table_of(Blob), [blob_row(kind, bytes(data), sha)
+                                          for sha, (kind, data) in blobs.items()
+                                          if sha not in present])
+    digests = [record.digest() for record in evidence.calls]
+    calls = dict(zip(digests, evidence.calls, strict=True))
+    present = existing_keys(conn, Call.digest, list(calls))
+    insert_ignore(conn, table_of(Call), [call_row(record, digest)
+                                         for digest, record in calls.items()
+                                         if digest not in present])
+    return hashes, digests
 
 
 def call_record(row: Any) -> CallRecord:
@@ -140,19 +161,17 @@ class BlobStore:
 
     def put_blobs(self, items: Iterable[tuple[str, bytes]]) -> list[str]:
         """Store many ``(kind, data)`` blobs in one transaction; return their hashes in order."""
-        pairs = [(kind, bytes(data)) for kind, data in items]
-        hashes = [sha256_hex(data) for _, data in pairs]
-        distinct = list(dict.fromkeys(hashes))
-        with read_tx(self._engine, "checking blobs") as conn:
-            present = existing_keys(conn, Blob.sha256, distinct)
-        rows: dict[str, dict[str, Any]] = {}
-        for (kind, data), sha in zip(pairs, hashes, strict=True):
-            if sha not in present and sha not in rows:
-                rows[sha] = blob_row(kind, data)
-        if rows:
-            with write_tx(self._engine, "storing blobs") as conn:
-                insert_ignore(conn, table_of(Blob), list(rows.values()))
-        return hashes
+        evidence = Evidence(blobs=tuple((kind, bytes(data)) for kind, data in items))
+        if not evidence:
+            return []
+        with write_tx(self._engine, "storing blobs") as conn:
+            return store_evidence(conn, evidence)[0]
+
+    def put_evidence(self, evidence: Evidence) -> None:
+        """Store a batch of responses and the calls citing them, in one transaction."""
+        if evidence:
+            with write_tx(self._engine, "storing evidence") as conn:
+                store_evidence(conn, evidence)
 
     def get_blob(self, sha: str) -> bytes:
         """The decompressed bytes of a blob, checked against its hash."""
@@ -172,18 +191,11 @@ class BlobStore:
 
         A call's ``response_sha256`` blob must already be stored.
         """
-        records = list(calls)
-        digests = [record.digest() for record in records]
-        with read_tx(self._engine, "checking calls") as conn:
-            present = existing_keys(conn, Call.digest, list(dict.fromkeys(digests)))
-        rows: dict[str, dict[str, Any]] = {}
-        for record, digest in zip(records, digests, strict=True):
-            if digest not in present and digest not in rows:
-                rows[digest] = call_row(record)
-        if rows:
-            with write_tx(self._engine, "storing calls") as conn:
-                insert_ignore(conn, table_of(Call), list(rows.values()))
-        return digests
+        evidence = Evidence(calls=tuple(calls))
+        if not evidence:
+            return []
+        with write_tx(self._engine, "storing calls") as conn:
+            return store_evidence(conn, evidence)[1]
 
     def put_call_list(self, digests: Iterable[str]) -> str:
         """Store the sorted, distinct list of call digests of a scope as a ``calls`` blob.

@@ -80,6 +80,25 @@ class CallRecord:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """Responses and call records collected but not yet stored.
+
+    Stored in one transaction, blobs first (a call cites its response blob); with a result
+    set when it is the evidence that result set cites (``RunStore.add_result_set``)."""
+
+    blobs: tuple[tuple[str, bytes], ...] = ()
+    """``(kind, data)`` pairs; each is stored once under the sha256 of ``data``."""
+    calls: tuple[CallRecord, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.blobs or self.calls)
+
+    def plus_blob(self, kind: str, data: bytes) -> Evidence:
+        """The same evidence and one more blob (e.g. the result set citing it)."""
+        return Evidence((*self.blobs, (kind, data)), self.calls)
+
+
+@dataclass(frozen=True)
 class ScopeRecord:
     """Volatile facts of one run in one provider x scope x region."""
 

@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from storage.blobs import existing_keys
+from storage.blobs import existing_keys, store_evidence
 from storage.chain import lock_head, manifest_of, seal
 from storage.db import read_tx, write_tx
 from storage.errors import BlobNotFound, RunNotFound, RunStateError, StorageError
 from storage.models import Blob, Run, RunResult, RunScope, table_of
 from storage.records import (
     FINAL_STATUSES,
+    Evidence,
     ResultSetRecord,
     RunRecord,
     RunStatus,
@@ -121,10 +122,17 @@ class RunStore:
                 raise StorageError(f"scope {where} is already recorded for run {run_id}")
             conn.execute(insert(table_of(RunScope)).values(**scope_row(run_id, record)))
 
-    def add_result_set(self, run_id: str, record: ResultSetRecord) -> None:
-        """Record one check's results in one provider x scope x region of a running run."""
+    def add_result_set(self, run_id: str, record: ResultSetRecord,
+                       evidence: Evidence | None = None) -> None:
+        """Record one check's results in one provider x scope x region of a running run.
+
+        ``evidence`` (the result set's blob, the responses and calls it cites) is stored in
+        the same transaction: the result set and what it cites commit together or not at all.
+        """
         where = f"{record.check_id} in {record.provider}/{record.scope}/{record.region}"
         with write_tx(self._engine, f"recording results of {where} for run {run_id}") as conn:
+            if evidence:
+                store_evidence(conn, evidence)
             _lock_running(conn, run_id)
             _require_blobs(conn, [record.result_set_sha256], f"result set of {where}")
             exists = conn.execute(

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import Engine
 
 from storage import (
+    CallNotFound,
+    Evidence,
     Repository,
     ResultSetRecord,
     RunNotFound,
@@ -18,7 +20,7 @@ from storage import (
     sha256_hex,
 )
 
-from .helpers import MAPPING, T0, sealed_run, store_estate
+from .helpers import MAPPING, T0, call, sealed_run, store_estate
 
 
 def test_run_lifecycle(repo: Repository) -> None:
@@ -203,3 +205,40 @@ def test_manifest_bytes(repo: Repository, raw: Engine) -> None:
     assert manifest["started_at"] == "2026-01-02T03:04:05Z"
     assert len(manifest["result_sets"]) == 3
     assert canonical_json(manifest) == data
+
+
+def _result_set(check_id: str, sha: str) -> ResultSetRecord:
+    return ResultSetRecord(check_id=check_id, check_version="1", provider="aws",
+                           scope="111111111111", region="us-east-1",
+                           observed_at=T0 + timedelta(seconds=10), result_set_sha256=sha,
+                           n_pass=1, n_fail=0, n_error=0, n_na=0)
+
+
+def test_a_result_set_and_the_evidence_it_cites_commit_together(repo: Repository) -> None:
+    store_estate(repo, "r1", n_checks=0)
+    response = canonical_json({"Policy": "x"})
+    cited = call(7, response_sha256=sha256_hex(response))
+    body = canonical_json({"results": [], "calls": [cited.digest()]})
+    evidence = Evidence((("response", response), ("result_set", body)), (cited,))
+
+    repo.add_result_set("r1", _result_set("aws_check_9", sha256_hex(body)), evidence)
+
+    assert repo.get_blob(sha256_hex(body)) == body
+    assert repo.get_call(cited.digest()) == cited
+    assert [r.check_id for r in repo.result_sets("r1")] == ["aws_check_9"]
+
+
+def test_a_refused_result_set_stores_none_of_its_evidence(repo: Repository) -> None:
+    sealed_run(repo, "r1")
+    response = canonical_json({"Policy": "never stored"})
+    cited = call(8, response_sha256=sha256_hex(response))
+    body = canonical_json({"results": [], "calls": [cited.digest()]})
+    evidence = Evidence((("response", response), ("result_set", body)), (cited,))
+
+    with pytest.raises(RunStateError, match="already sealed"):
+        repo.add_result_set("r1", _result_set("aws_check_9", sha256_hex(body)), evidence)
+
+    assert not repo.has_blob(sha256_hex(response))
+    assert not repo.has_blob(sha256_hex(body))
+    with pytest.raises(CallNotFound):
+        repo.get_call(cited.digest())
