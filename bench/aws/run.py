@@ -162,6 +162,11 @@ def report(r: dict[str, Any], latency: float, workers: int) -> None:
     if cpu > r["bound_s"]:
         print(f"  the collector used {cpu:.2f} s of CPU, more than the bound: it is CPU-bound "
               "here (one interpreter lock), not waiting on the network")
+    if r["latency"].requests:  # one interpreter meets the goal only below this CPU a request
+        allowed = 1.3 * latency / workers
+        print(f"  collector CPU per request {cpu / r['latency'].requests * 1000:.2f} ms; one "
+              f"interpreter can meet the goal only below 1.3 x {latency * 1000:.0f} ms / "
+              f"{workers} workers = {allowed * 1000:.2f} ms")
 
 
 def main(argv: list[str] | None = None) -> int:
