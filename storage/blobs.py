@@ -116,15 +116,17 @@ def store_evidence(conn: Connection, evidence: Evidence) -> tuple[list[str], lis
     blobs: dict[str, tuple[str, bytes]] = {}
     for sha, (kind, data) in zip(hashes, evidence.blobs, strict=True):
         blobs.setdefault(sha, (kind, data))  # the first kind stored wins
+    # rows go in key order: two writers inserting the same keys then lock them in the same
+    # order (PostgreSQL would otherwise be free to deadlock one against the other)
     present = existing_keys(conn, Blob.sha256, list(blobs))
     insert_ignore(conn, table_of(Blob), [blob_row(kind, bytes(data), sha)
-                                          for sha, (kind, data) in blobs.items()
+                                          for sha, (kind, data) in sorted(blobs.items())
                                           if sha not in present])
     digests = [record.digest() for record in evidence.calls]
     calls = dict(zip(digests, evidence.calls, strict=True))
     present = existing_keys(conn, Call.digest, list(calls))
     insert_ignore(conn, table_of(Call), [call_row(record, digest)
-                                         for digest, record in calls.items()
+                                         for digest, record in sorted(calls.items())
                                          if digest not in present])
     return hashes, digests
 
