@@ -9,7 +9,8 @@ from typing import Any
 import boto3
 import pytest
 
-from collector.cloud.aws import AwsAccount, client_config
+from collector.cloud.aws import AwsAccount
+from collector.cloud.aws_wire import client_config
 from collector.cloud.base import CallLog
 from collector.demo.motoserver import MotoServer
 from collector.model import Result

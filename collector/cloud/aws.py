@@ -17,11 +17,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from collector.cloud.aws_wire import (
-    Sent,
-    send,
-    strip_account_host,
-)
+from collector.cloud.aws_wire import Sent, send, strip_account_host
 from collector.cloud.base import (
     GLOBAL,
     CallLog,
@@ -54,32 +50,6 @@ class Outcome:
     body: Any
     digest: str
     error: CloudError | None
-
-
-def client_config(max_workers: int, tool_version: str) -> Config:
-    """Adaptive retries (client-side rate limiting after throttling), bounded timeouts.
-
-    `max_workers` (aws.max_workers, default 8) bounds the requests in flight per run. Why 8:
-    AWS meters read APIs per account and region with token buckets — EC2 Describe* refill
-    about 20 requests/s (burst 100), IAM about 10-20/s account-wide, KMS/CloudTrail/Logs
-    5-10/s per operation, Organizations ListAccounts about 1-5/s. At a typical 30-80 ms per
-    request 8 workers send 100-250 requests/s spread over many services and regions, which
-    stays under those rates most of the time while keeping the network busy; the scarce
-    global buckets (IAM) see at most 8 concurrent callers, and bursts beyond a bucket are
-    absorbed by the adaptive retry mode below (it slows this client down, not the run's
-    other clients). Larger pools mostly buy throttling; smaller ones leave latency unused.
-
-    Parameter validation stays on: it costs about 5 µs a request, and a check that passes a
-    misspelt parameter gets botocore's clear ParamValidationError instead of a request that
-    silently ignores it.
-    """
-    return Config(
-        retries={"mode": "adaptive", "total_max_attempts": 8},
-        max_pool_connections=max(10, max_workers * 2),
-        connect_timeout=10,
-        read_timeout=60,
-        user_agent_extra=f"evidence/{tool_version}",
-    )
 
 
 class AwsAccount:

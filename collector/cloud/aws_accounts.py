@@ -37,7 +37,8 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.loaders import Loader, create_loader
 
-from collector.cloud.aws import AwsAccount, client_config
+from collector.cloud.aws import AwsAccount
+from collector.cloud.aws_wire import client_config
 from collector.cloud.base import GLOBAL, CallLog, CloudError, EvidenceSink, UnavailableScope
 from config.settings import AwsSettings
 

@@ -18,7 +18,7 @@ from boto3.exceptions import S3UploadFailedError
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
-from collector.cloud.aws import client_config
+from collector.cloud.aws_wire import client_config
 
 S3_URL = re.compile(r"^s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(?P<key>.+)$")
 LOCK_MODE = "COMPLIANCE"

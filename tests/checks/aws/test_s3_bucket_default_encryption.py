@@ -5,7 +5,8 @@ import boto3
 import pytest
 
 from checks.aws.s3_bucket_default_encryption import s3_bucket_default_encryption
-from collector.cloud.aws import AwsAccount, client_config
+from collector.cloud.aws import AwsAccount
+from collector.cloud.aws_wire import client_config
 from collector.model import Status
 from tests.conftest import Moto, by_resource
 from tests.support.memory_sink import MemorySink

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from collector.cloud.aws import AwsAccount, client_config
+from collector.cloud.aws import AwsAccount
+from collector.cloud.aws_wire import client_config
 from collector.cloud.base import AccessDenied, CallLog, CloudError, NotOffered
 from tests.conftest import Moto
 from tests.support.memory_sink import MemorySink
