@@ -29,7 +29,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[im
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 
 from collector.logs import log_context
-from collector.runner import Runner, RunOutcome, Selection
+from collector.plan import Selection
+from collector.runner import Runner, RunOutcome
 from collector.signals import DEFAULT_GRACE, GracefulStop, exit_now, seal_own_runs
 from config.cron import apscheduler_fields, parse_cron
 from storage import Repository

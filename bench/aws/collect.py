@@ -12,8 +12,9 @@ import resource
 import sys
 import time
 
+from collector.plan import Selection
 from collector.plugin import discover
-from collector.runner import Runner, Selection
+from collector.runner import Runner
 from config.criteria import load_catalog
 from config.loader import LoadedConfig, config_hash
 from config.settings import Settings

@@ -16,8 +16,9 @@ from collector.cli.context import AppContext
 from collector.cli.errors import EXIT_FAILING, EXIT_OK, EXIT_PARTIAL, UserError
 from collector.locks import ScopeLocks
 from collector.output.tables import print_summary, stdout_console
+from collector.plan import Selection, select_checks
 from collector.plugin import Check
-from collector.runner import Runner, RunOutcome, Selection, select_checks
+from collector.runner import Runner, RunOutcome
 from collector.scheduler import default_collection_id
 from collector.shard import Shard, ShardError
 from collector.signals import DEFAULT_GRACE, GracefulStop, exit_now

@@ -11,7 +11,7 @@ from rich.console import Console
 from collector.cli.collect import exit_code, run_with_progress
 from collector.cli.context import AppContext
 from collector.cli.errors import UserError
-from collector.runner import Selection, select_checks
+from collector.plan import Selection, select_checks
 from config.loader import LoadedConfig, config_hash
 from config.settings import AwsSettings, ChecksSettings, GcpSettings, Settings
 

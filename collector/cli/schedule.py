@@ -8,7 +8,8 @@ from collector.cli.collect import run_options
 from collector.cli.context import AppContext
 from collector.cli.errors import UserError
 from collector.locks import ScopeLocks
-from collector.runner import Runner, Selection, select_checks
+from collector.plan import Selection, select_checks
+from collector.runner import Runner
 from collector.scheduler import DEFAULT_MISFIRE_GRACE, Scheduler
 
 

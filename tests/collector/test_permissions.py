@@ -27,9 +27,10 @@ from botocore.retries.standard import ExponentialBackoff
 from collector.cloud.aws_wire import ACCESS_DENIED
 from collector.demo.estate import build_aws_estate
 from collector.permissions.aws import actions, policy
+from collector.plan import Selection
 from collector.plugin import Check, discover
 from collector.results import ResultRow, result_rows
-from collector.runner import Runner, Selection
+from collector.runner import Runner
 from config.criteria import load_catalog
 from config.loader import LoadedConfig, config_hash
 from config.settings import AwsSettings, Settings

@@ -20,10 +20,11 @@ from botocore.retries.standard import ExponentialBackoff
 from collector.cloud.base import CallLog, ScopeStats, ScopeTarget, UnavailableScope
 from collector.demo.estate import build_aws_estate
 from collector.model import Result
+from collector.plan import Selection
 from collector.plugin import check
 from collector.pool import active_scopes
 from collector.providers import OpenRequest
-from collector.runner import Runner, Selection
+from collector.runner import Runner
 from config.criteria import load_catalog
 from config.loader import LoadedConfig, config_hash
 from config.settings import AwsSettings, Settings

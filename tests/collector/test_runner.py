@@ -19,10 +19,11 @@ from collector.cloud.base import (
     UnavailableScope,
 )
 from collector.model import Result
+from collector.plan import Selection
 from collector.plugin import check
 from collector.providers import OpenRequest
 from collector.results import result_rows
-from collector.runner import Runner, Selection
+from collector.runner import Runner
 from config.criteria import load_catalog
 from config.loader import LoadedConfig, config_hash
 from config.settings import AwsSettings, Settings

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from collector.cli.context import AppContext
 from collector.locks import ScopeLocks
-from collector.runner import Runner, Selection, select_checks
+from collector.plan import Selection, select_checks
+from collector.runner import Runner
 from collector.scheduler import (
     Scheduler,
     missed_slot,

@@ -12,8 +12,9 @@ from sqlalchemy import create_engine, text
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
+from collector.plan import Selection
 from collector.plugin import check
-from collector.runner import Runner, Selection
+from collector.runner import Runner
 from config.criteria import load_catalog
 from config.loader import LoadedConfig, config_hash
 from config.settings import AwsSettings, Settings
