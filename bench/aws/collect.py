@@ -2,7 +2,7 @@
 
 Run by bench.aws.run in a child process, so its peak RSS is the collector's alone (moto and
 the proxies live in the parent). Usage: python -m bench.aws.collect SETTINGS_JSON DB_URL
-EXCLUDED_CHECK_IDS_JSON.
+EXCLUDED_CHECK_IDS_JSON [SHARD COLLECTION_ID] (SHARD as `evidence collect --shard`: I/N).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import time
 from collector.plan import Selection
 from collector.plugin import discover
 from collector.runner import Runner
+from collector.shard import Shard
 from config.criteria import load_catalog
 from config.loader import LoadedConfig, config_hash
 from config.settings import Settings
@@ -28,8 +29,10 @@ def main(argv: list[str]) -> int:
     repo = Repository.open(argv[1])
     runner = Runner(repo, LoadedConfig(settings, None, config_hash(settings)), load_catalog(),
                     checks)
-    started, cpu = time.perf_counter(), time.process_time()
-    outcome = runner.run(Selection())
+    selection = (Selection(shard=Shard.parse(argv[3]), collection_id=argv[4])
+                 if len(argv) > 3 else Selection())
+    began, started, cpu = time.time(), time.perf_counter(), time.process_time()
+    outcome = runner.run(selection)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     scopes = repo.scopes(outcome.run_id)
     run = repo.get_run(outcome.run_id)
@@ -37,6 +40,7 @@ def main(argv: list[str]) -> int:
     repo.close()
     print(json.dumps({
         "wall_s": wall,
+        "began": began,
         "cpu_s": cpu,
         "status": outcome.status,
         "counts": outcome.counts,
