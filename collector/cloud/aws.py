@@ -21,16 +21,17 @@ from collector.cloud.aws_wire import Sent, send, strip_account_host
 from collector.cloud.base import (
     GLOBAL,
     CallLog,
+    CallSpec,
     CloudError,
     EvidenceSink,
     Memo,
     NotOffered,
     ScopeStats,
     ScopeUnavailable,
+    record_call,
 )
 from collector.cloud.normalise import normalise_response, redact_params
 from storage.canonical import canonical_json
-from storage.records import CallRecord
 
 GLOBAL_SERVICES = frozenset({"iam", "s3", "s3control", "organizations", "cloudfront", "route53",
                              "sts"})
@@ -209,29 +210,14 @@ class AwsAccount:
                 break
             time.sleep(WAIT_BASE_SECONDS * 2**attempt)
         body: Any = None
-        sha: str | None = None
+        stored: Any = None
         if sent.error is None:
             normalised = [normalise_response(service, operation, p) for p in sent.pages]
             body = normalised if paged else normalised[0]
             stored = {"pages": normalised} if paged else normalised[0]
-            sha = self.sink.put_blob("response", canonical_json(stored))
-        code = sent.error.code if sent.error else None
-        record = CallRecord(
-            provider="aws",
-            service=service,
-            operation=operation,
-            params=redact_params(params),
-            scope=self.account_id,
-            region=label,
-            identity=self.identity,
-            http_status=sent.status,
-            error_code=code,
-            pages=len(sent.pages),
-            complete=sent.error is None,
-            response_sha256=sha,
-        )
-        digest = self.sink.put_calls([record])[0]
-        stats.count(sent.requests, sent.retries, digest, code)
+        call = CallSpec("aws", service, operation, redact_params(params), self.account_id,
+                        label, self.identity)
+        digest = record_call(self.sink, stats, call, sent, stored)
         return Outcome(body, digest, sent.error)
 
 

@@ -29,10 +29,18 @@ from azure.mgmt.resource.subscriptions import SubscriptionClient
 from azure.mgmt.resourcegraph import ResourceGraphClient
 
 from collector.cloud.azure_wire import GRAPH_PAGE_SIZE, Sent, get, graph_query
-from collector.cloud.base import GLOBAL, CallLog, CloudError, EvidenceSink, Memo, ScopeStats
+from collector.cloud.base import (
+    GLOBAL,
+    CallLog,
+    CallSpec,
+    CloudError,
+    EvidenceSink,
+    Memo,
+    ScopeStats,
+    record_call,
+)
 from collector.cloud.normalise import normalise, redact_params
 from storage.canonical import canonical_json
-from storage.records import CallRecord
 
 CONNECT_TIMEOUT, READ_TIMEOUT = 10, 60
 """Seconds; azure-core's defaults (300 s) would stall a scheduled run on a dead endpoint."""
@@ -120,21 +128,14 @@ class AzureSession:
         sent = Sent()
         send(sent)
         body: Any = None
-        sha: str | None = None
+        stored: Any = None
         if sent.error is None:
             pages = [normalise(p) for p in sent.pages]
             body = pages if paged else (pages[0] if pages else {})
-            sha = self.sink.put_blob("response", canonical_json({"pages": pages} if paged
-                                                                else body))
-        code = sent.error.code if sent.error else None
-        record = CallRecord(
-            provider="azure", service=service, operation=operation,
-            params=redact_params(params), scope=scope, region=GLOBAL, identity=self.identity,
-            http_status=sent.status, error_code=code, pages=len(sent.pages),
-            complete=sent.error is None, response_sha256=sha,
-        )
-        digest = self.sink.put_calls([record])[0]
-        stats.count(sent.requests, sent.retries, digest, code)
+            stored = {"pages": pages} if paged else body
+        call = CallSpec("azure", service, operation, redact_params(params), scope, GLOBAL,
+                        self.identity)
+        digest = record_call(self.sink, stats, call, sent, stored)
         return Outcome(body, digest, sent.error)
 
 

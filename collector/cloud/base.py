@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
+from storage.canonical import canonical_json
 from storage.records import CallRecord
 
 T = TypeVar("T")
@@ -80,6 +81,55 @@ class ScopeStats:
     def note_error(self, code: str, message: str) -> None:
         with self.lock:
             self.errors[(code, message)] = self.errors.get((code, message), 0) + 1
+
+
+class Sent(Protocol):
+    """What went over the wire for one logical request (each provider's wire layer has one)."""
+
+    @property
+    def pages(self) -> list[Any]: ...
+    @property
+    def requests(self) -> int: ...
+    @property
+    def retries(self) -> int: ...
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def error(self) -> CloudError | None: ...
+
+
+@dataclass(frozen=True)
+class CallSpec:
+    """Which API call a logical request was: the provenance fields of its `CallRecord`
+    (`params` as they are to be stored, secrets already redacted)."""
+
+    provider: str
+    service: str
+    operation: str
+    params: dict[str, Any]
+    scope: str
+    region: str
+    identity: str
+
+
+def record_call(sink: EvidenceSink, stats: ScopeStats, call: CallSpec, sent: Sent,
+                stored: Any) -> str:
+    """Store a logical request's evidence and count it in its scope's statistics.
+
+    `stored` is the normalised response, kept as a blob when the request succeeded; the call
+    record (its provenance: who asked what, where, with which outcome) cites that blob. Every
+    provider records its calls here, so a call record means the same for all of them.
+    Returns the call's digest, by which result sets cite it."""
+    sha = None if sent.error is not None else sink.put_blob("response", canonical_json(stored))
+    code = sent.error.code if sent.error is not None else None
+    record = CallRecord(
+        provider=call.provider, service=call.service, operation=call.operation,
+        params=call.params, scope=call.scope, region=call.region, identity=call.identity,
+        http_status=sent.status, error_code=code, pages=len(sent.pages),
+        complete=sent.error is None, response_sha256=sha)
+    digest = sink.put_calls([record])[0]
+    stats.count(sent.requests, sent.retries, digest, code)
+    return digest
 
 
 class Memo:

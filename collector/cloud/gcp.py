@@ -21,17 +21,17 @@ from google.cloud import asset_v1
 from collector.cloud.base import (
     GLOBAL,
     CallLog,
+    CallSpec,
     CloudError,
     EvidenceSink,
     Memo,
     ScopeStats,
     ScopeUnavailable,
+    record_call,
 )
 from collector.cloud.gcp_errors import classify
 from collector.cloud.normalise import REDACTED, SECRET_KEYS, normalise
 from config.fields import GCP_SCOPE
-from storage.canonical import canonical_json
-from storage.records import CallRecord
 
 ContentType = Literal["RESOURCE", "IAM_POLICY", "ORG_POLICY"]
 CONTENT_TYPES: dict[str, int] = {
@@ -144,30 +144,17 @@ class GcpScope:
     def _request(self, asset_type: str, content_type: str) -> Outcome:
         sent = _send(self.client, self.scope, asset_type, content_type, self.retry)
         assets: list[dict[str, Any]] = []
-        sha: str | None = None
+        stored: Any = None
         if sent.error is None:
             pages = [_normalise_page(p) for p in sent.pages]
             for page in pages:
                 assets.extend(page.get("assets") or [])
-            sha = self.sink.put_blob("response", canonical_json({"pages": pages}))
-        code = sent.error.code if sent.error else None
-        record = CallRecord(
-            provider="gcp",
-            service="cloudasset",
-            operation="ListAssets",
-            params={"parent": self.scope, "assetTypes": [asset_type],
-                    "contentType": content_type, "pageSize": PAGE_SIZE},
-            scope=self.scope,
-            region=GLOBAL,
-            identity=self.identity,
-            http_status=sent.status,
-            error_code=code,
-            pages=len(sent.pages),
-            complete=sent.error is None,
-            response_sha256=sha,
-        )
-        digest = self.sink.put_calls([record])[0]
-        self.stats[GLOBAL].count(sent.requests, sent.retries, digest, code)
+            stored = {"pages": pages}
+        params = {"parent": self.scope, "assetTypes": [asset_type], "contentType": content_type,
+                  "pageSize": PAGE_SIZE}
+        call = CallSpec("gcp", "cloudasset", "ListAssets", params, self.scope, GLOBAL,
+                        self.identity)
+        digest = record_call(self.sink, self.stats[GLOBAL], call, sent, stored)
         return Outcome(assets, digest, sent.error)
 
 
