@@ -19,7 +19,10 @@ from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 from typing import Any, Literal
 
+from collector.cloud.base import each
 from collector.model import Result
+
+__all__ = ["Check", "Param", "Registry", "check", "discover", "each"]
 
 ENTRY_POINT_GROUP = "evidence.checks"
 PROVIDERS = ("aws", "gcp", "azure")

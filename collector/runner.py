@@ -24,6 +24,7 @@ from collector.cloud.base import (
     ScopeStats,
     ScopeTarget,
     UnavailableScope,
+    resource_error,
 )
 from collector.locks import Lease, ScopeGate, no_locks
 from collector.logs import log_context
@@ -229,8 +230,7 @@ class Runner:
         except NotOffered as exc:
             results.append(Result.not_applicable(scope_rid, exc.detail or exc.code, exc.code))
         except CloudError as exc:
-            op = f" ({exc.operation})" if exc.operation else ""
-            results.append(Result.error(scope_rid, f"{exc.detail or exc.code}{op}", exc.code))
+            results.append(resource_error(scope_rid, exc))
         except Exception as exc:  # a bug in a check: recorded as an error result, not hidden
             name = type(exc).__name__
             results.append(Result.error(scope_rid, f"check crashed: {name}: {exc}",

@@ -8,16 +8,18 @@ the request, and stores the normalised response content-addressed through a sink
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
+from collector.model import Result
 from storage.canonical import canonical_json
 from storage.records import CallRecord
 
 T = TypeVar("T")
+Item = TypeVar("Item")
 
 GLOBAL = "global"
 """The label of checks that run once per scope (and the `region` of their results)."""
@@ -208,3 +210,34 @@ class ScopeTarget(Protocol):
     def scope_resource(self, label: str) -> str:
         """The resource id a scope-wide result (an error for the whole check) is about."""
         ...
+
+
+def each(items: Iterable[Item], resource: Callable[[Item], str],
+         judge: Callable[[Item], Iterable[Result]]) -> Iterator[Result]:
+    """Judge resources one by one, so a read that fails for one resource costs only its verdict.
+
+    For every item, `judge(item)` gives that resource's results (its per-resource reads happen
+    inside it). When one of those reads fails with a `CloudError`, the item gets a single
+    `error` result instead, on `resource(item)`, carrying the provider's code, the operation and
+    the message; a `NotOffered` read gives `not_applicable`. Every other item keeps its verdict,
+    whatever the iteration order. The item's results are collected before any is yielded, so
+    a read failing half-way never leaves a partial verdict behind.
+
+    Errors of the listing itself (before the loop) still fail the whole check: they make every
+    resource of the scope unknown, which the reports treat as such (never as fixed).
+    """
+    for item in items:
+        try:
+            judged = list(judge(item))
+        except NotOffered as exc:
+            yield Result.not_applicable(resource(item), exc.detail or exc.code, exc.code)
+        except CloudError as exc:
+            yield resource_error(resource(item), exc)
+        else:
+            yield from judged
+
+
+def resource_error(resource_id: str, exc: CloudError) -> Result:
+    """The `error` result of one resource whose read failed: code, message and operation."""
+    op = f" ({exc.operation})" if exc.operation else ""
+    return Result.error(resource_id, f"{exc.detail or exc.code}{op}", exc.code)
