@@ -62,6 +62,12 @@ class Check:
     origin: str = ""
     """Where it came from: distribution, version and module (set at discovery)."""
 
+    @property
+    def judgement(self) -> str:
+        """How the check judges, for auditors: what passes, fails, is not applicable, and how
+        edge cases are decided (the docstring after its title, as one paragraph)."""
+        return " ".join(self.description.split())
+
     def defaults(self) -> dict[str, ParamValue]:
         return {p.name: p.default for p in self.params}
 

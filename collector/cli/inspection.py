@@ -82,6 +82,7 @@ def checks(app: AppContext, provider: str | None, fmt: str) -> None:
                            "criteria": list(effective_criteria(c, settings)),
                            "permissions": list(c.permissions), "scoping": c.scoping,
                            "frequency": c.frequency, "version": c.version,
+                           "judgement": c.judgement,
                            "params": {**c.defaults(), **settings.checks.params.get(c.id, {})},
                            "origin": c.origin}
                           for c in selected), sys.stdout)

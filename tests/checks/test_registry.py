@@ -13,10 +13,11 @@ from config.criteria import load_catalog
 
 REGISTRY = discover()
 ROOT = Path(__file__).resolve().parents[2]
-CATALOG_IDS = set(
-    re.findall(r"^\| \d+ \| `((?:aws|gcp|azure)_[a-z0-9_]+)`", (ROOT.parent / "shared" / "reference"
-               / "check-catalog.md").read_text(), re.M)
-) if (ROOT.parent / "shared" / "reference" / "check-catalog.md").exists() else set()
+CATALOG = ROOT / "tests" / "fixtures" / "check-catalog.md"
+"""The SOC 2 check catalog the built-in checks implement (ids, APIs, pass conditions), kept in
+the repository so that a user's clone runs every test."""
+CATALOG_IDS = set(re.findall(r"^\| \d+ \| `((?:aws|gcp|azure)_[a-z0-9_]+)`", CATALOG.read_text(),
+                             re.M))
 BUILTIN = [c for c in REGISTRY if c.origin.startswith("cloud-evidence-collector ")]
 IAM_ACTION = re.compile(r"^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$")
 AZURE_ACTION = re.compile(  # an ARM action, or a Microsoft Graph permission as graph:<name>
@@ -49,9 +50,19 @@ def test_declared_completely(chk: Check) -> None:
 
 @pytest.mark.parametrize("chk", BUILTIN, ids=ids(BUILTIN))
 def test_id_is_in_the_reference_catalog(chk: Check) -> None:
-    if not CATALOG_IDS:
-        pytest.skip("shared/reference/check-catalog.md not beside the repository")
     assert chk.id in CATALOG_IDS
+
+
+def test_every_catalog_check_is_built_in() -> None:
+    assert CATALOG_IDS == {c.id for c in BUILTIN}
+
+
+@pytest.mark.parametrize("chk", BUILTIN, ids=ids(BUILTIN))
+def test_judgement_is_documented(chk: Check) -> None:
+    """What passes and what fails is written beside the code, for the auditor to read."""
+    text = chk.judgement.lower()
+    assert len(text) > 60, f"{chk.id}: the docstring must say how the check judges"
+    assert "pass" in text or "fail" in text, f"{chk.id}: say what passes or fails"
 
 
 @pytest.mark.parametrize("chk", BUILTIN, ids=ids(BUILTIN))

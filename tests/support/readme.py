@@ -45,10 +45,12 @@ def help_block() -> str:
 
 
 def checks_block() -> str:
-    rows = ["| Check | Title | Criteria | Scope |", "|---|---|---|---|"]
+    rows = ["| Check | Title | How it judges | Criteria | Scope |", "|---|---|---|---|---|"]
     for c in discover():
         if c.origin.startswith("cloud-evidence-collector "):
-            rows.append(f"| `{c.id}` | {c.title} | {', '.join(c.criteria)} | {c.scoping} |")
+            how = c.judgement.replace("|", "\\|")
+            rows.append(f"| `{c.id}` | {c.title} | {how} | {', '.join(c.criteria)} "
+                        f"| {c.scoping} |")
     return "\n".join(rows) + "\n"
 
 
