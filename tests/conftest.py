@@ -15,6 +15,7 @@ from collector.cloud.base import CallLog
 from collector.demo.motoserver import MotoServer
 from collector.model import Result
 from collector.plugin import Check
+from tests.support.browser import skip_reason
 from tests.support.memory_sink import MemorySink
 
 FAKE_ENV = {
@@ -94,3 +95,10 @@ def by_resource(results: list[Result]) -> dict[str, Result]:
     out = {r.resource_id: r for r in results}
     assert len(out) == len(results), f"duplicate resource ids in {results}"
     return out
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """One line when the browser tests could not run, saying why (see tests/support/browser)."""
+    why = skip_reason()
+    if why is not None:
+        terminalreporter.write_line(f"browser tests skipped: {why}")

@@ -7,7 +7,6 @@ import fcntl
 import json
 import os
 import select
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -18,9 +17,6 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-extensions", "--hide-scrollbars", "--window-size=1280,1600")
 
 
-def find_chromium() -> str | None:
-    """The Chromium executable on PATH, if any."""
-    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 class Browser:

@@ -1,22 +1,22 @@
 """summary.html in headless Chromium: opened from an exported bundle (file://), the expected
 criteria and exception rows are visible, nothing is fetched, and the console has no error.
 
-Needs Debian's `chromium` (`apt-get install -y chromium`; .ci/run installs it). Without it these
-tests fail, unless EVIDENCE_TEST_SKIP_BROWSER=1.
+Needs Debian's `chromium`: the README's test command runs `python -m tests.support.browser`
+first, which installs it when it can and otherwise says in one line why these tests skip.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.collector.export.cdp import Browser, find_chromium
+from tests.collector.export.cdp import Browser
 from tests.collector.export.conftest import Estate
+from tests.support.browser import find_chromium, skip_reason
 
 VISIBLE = """JSON.stringify([...document.querySelectorAll('%s')]
   .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
@@ -25,12 +25,10 @@ VISIBLE = """JSON.stringify([...document.querySelectorAll('%s')]
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[Browser]:
+    why = skip_reason()
     exe = find_chromium()
-    if exe is None:
-        if os.environ.get("EVIDENCE_TEST_SKIP_BROWSER") == "1":
-            pytest.skip("chromium is not installed")
-        pytest.fail("chromium is not installed: apt-get install -y chromium "
-                    "(or set EVIDENCE_TEST_SKIP_BROWSER=1 to skip)")
+    if why is not None or exe is None:
+        pytest.skip(f"browser test skipped: {why}")
     b = Browser(exe, tmp_path / "profile")
     try:
         yield b
