@@ -22,7 +22,7 @@ from typing import Any, Literal
 from collector.cloud.base import each
 from collector.model import Result
 
-__all__ = ["Check", "Param", "Registry", "check", "discover", "each"]
+__all__ = ["Check", "Param", "Registry", "Remediation", "check", "discover", "each"]
 
 ENTRY_POINT_GROUP = "evidence.checks"
 PROVIDERS = ("aws", "gcp", "azure")
@@ -45,6 +45,35 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Remediation:
+    """What to change, and how, when a check fails: written from the provider's documentation.
+
+    Guidance for the control owner, shown beside failing results; never evidence itself."""
+
+    summary: str
+    """What to change, in one sentence (e.g. "Enable automatic rotation of the key")."""
+    console: str
+    """Where in the provider's console (e.g. "KMS > Customer managed keys > key > Key rotation")."""
+    cli: str
+    """The provider's CLI command (aws / gcloud / az), with <placeholders> for resource names."""
+    docs: str
+    """The provider's documentation page the guidance is taken from (https URL)."""
+    terraform: str = ""
+    """A Terraform snippet, where one is standard."""
+
+    def as_json(self) -> dict[str, str]:
+        out = {"summary": self.summary, "console": self.console, "cli": self.cli,
+               "docs": self.docs}
+        if self.terraform:
+            out["terraform"] = self.terraform
+        return out
+
+    def one_line(self) -> str:
+        """For CSV cells and narrow tables: what to change, then the command."""
+        return f"{self.summary} — {self.cli}"
+
+
+@dataclass(frozen=True)
 class Check:
     """A registered check: the function plus the metadata auditors and the runner need."""
 
@@ -61,6 +90,8 @@ class Check:
     func: Callable[..., Iterable[Result]] = field(repr=False, compare=False)
     origin: str = ""
     """Where it came from: distribution, version and module (set at discovery)."""
+    remediation: Remediation | None = field(default=None, compare=False)
+    """How to fix a failure (every built-in check has one; plug-in checks may omit it)."""
 
     @property
     def judgement(self) -> str:
@@ -86,6 +117,7 @@ def check(
     scoping: Scoping = "regional",
     frequency: Frequency = "daily",
     version: str = "1",
+    remediation: Remediation | None = None,
 ) -> Callable[[Callable[..., Iterable[Result]]], Check]:
     """Declare a check. Tunable parameters are the function's keyword-only arguments.
 
@@ -117,6 +149,7 @@ def check(
             description=rest.strip(),
             func=func,
             origin=func.__module__,
+            remediation=remediation,
         )
 
     return wrap

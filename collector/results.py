@@ -7,12 +7,18 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from collector.mapping import criteria_by_check
+from collector.plugin import Remediation
 from storage import Repository
 from storage.canonical import format_utc
 from storage.records import RunRecord
 
 CONTRACT_COLUMNS = ("run_id", "observed_at", "provider", "scope", "region", "check_id",
                     "resource_id", "status", "criteria", "message")
+ADDED_COLUMNS = ("remediation",)
+"""Fields added to the contract (design.md: fields may be added, never renamed or removed):
+`remediation`, how to fix a failing result (null unless the status is `fail` and the check
+declares one)."""
+OUTPUT_COLUMNS = CONTRACT_COLUMNS + ADDED_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,16 @@ class ResultRow:
         data["criteria"] = list(self.criteria)
         data["message"] = self.full_message
         return {k: data[k] for k in CONTRACT_COLUMNS}
+
+    def output(self, remediation: Remediation | None, *, flat: bool = False) -> dict[str, object]:
+        """The contract's keys plus the added ones; `flat` renders them for a CSV cell."""
+        out = self.contract()
+        fix = remediation if self.status == "fail" else None
+        if flat:
+            out["remediation"] = fix.one_line() if fix else ""
+        else:
+            out["remediation"] = fix.as_json() if fix else None
+        return out
 
     @property
     def full_message(self) -> str:

@@ -15,7 +15,7 @@ from collector.output.tables import (
     print_runs,
     stdout_console,
 )
-from collector.results import CONTRACT_COLUMNS, result_rows
+from collector.results import OUTPUT_COLUMNS, result_rows
 from storage.canonical import format_utc
 
 
@@ -50,19 +50,24 @@ def runs(app: AppContext, limit: int, fmt: str) -> None:
 @click.pass_obj
 def results(app: AppContext, run_id: str, fmt: str, statuses: tuple[str, ...],
             check_glob: str) -> None:
-    """Print every result of a run (the results contract's columns)."""
+    """Print every result of a run (the results contract's columns).
+
+    Failing results carry `remediation`: what to change and how (the table shows it too).
+    """
     import fnmatch
 
     run = app.repo.get_run(run_id)
     rows = (r for r in result_rows(app.repo, run)
             if (not statuses or r.status in statuses)
             and fnmatch.fnmatchcase(r.check_id, check_glob))
+    fixes = {c.id: c.remediation for c in app.registry if c.remediation is not None}
     if fmt == "json":
-        write_json_lines((r.contract() for r in rows), sys.stdout)
+        write_json_lines((r.output(fixes.get(r.check_id)) for r in rows), sys.stdout)
     elif fmt == "csv":
-        write_csv((r.contract() for r in rows), CONTRACT_COLUMNS, sys.stdout)
+        write_csv((r.output(fixes.get(r.check_id), flat=True) for r in rows), OUTPUT_COLUMNS,
+                  sys.stdout)
     else:
-        print_results(stdout_console(), rows)
+        print_results(stdout_console(), rows, fixes)
 
 
 @click.command()

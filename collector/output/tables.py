@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
 
-from collector.plugin import Check
+from collector.plugin import Check, Remediation
 from collector.results import ResultRow
 from collector.summary import RunSummary, Tally
 from config.criteria import Catalog
@@ -79,13 +79,24 @@ def print_runs(console: Console, runs: Iterable[RunRecord]) -> None:
     console.print(table)
 
 
-def print_results(console: Console, rows: Iterable[ResultRow]) -> None:
+def print_results(console: Console, rows: Iterable[ResultRow],
+                  fixes: Mapping[str, Remediation] | None = None) -> None:
+    """Results as a table; failing ones with how to fix them (when the check says)."""
+    listed = list(rows)
+    fixes = fixes or {}
+    guide = any(r.status == "fail" and r.check_id in fixes for r in listed)
     table = Table(title="Results", title_justify="left")
     for col in ("Check", "Scope", "Region", "Resource", "Status", "Message"):
         table.add_column(col, overflow="fold")
-    for r in rows:
-        table.add_row(r.check_id, r.scope, r.region, r.resource_id, _verdict(r.status),
-                      r.full_message)
+    if guide:
+        table.add_column("How to fix", overflow="fold")
+    for r in listed:
+        cells = [r.check_id, r.scope, r.region, r.resource_id, _verdict(r.status),
+                 r.full_message]
+        if guide:
+            fix = fixes.get(r.check_id) if r.status == "fail" else None
+            cells.append(fix.one_line() if fix else "")
+        table.add_row(*cells)
     console.print(table)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from collector.demo.estate import build_aws_estate
-from collector.results import CONTRACT_COLUMNS
+from collector.results import ADDED_COLUMNS, CONTRACT_COLUMNS
 from storage import Repository
 from tests.conftest import Moto
 from tests.support.cli import run_cli, write_config
@@ -82,7 +82,9 @@ def test_results_json_lines_have_exactly_the_contract_keys(
     statuses = {r["status"] for r in rows}
     assert {"pass", "fail"} <= statuses <= {"pass", "fail", "error", "not_applicable"}
     for row in rows:
-        assert tuple(row) == CONTRACT_COLUMNS
+        # the contract's keys in order, then only additive ones (design.md: never renamed)
+        assert tuple(row) == CONTRACT_COLUMNS + ADDED_COLUMNS
+        assert row["remediation"] is None or row["status"] == "fail"
         assert row["run_id"] == run_id
         assert row["provider"] == "aws" and row["scope"] == "123456789012"
         assert row["region"] in ("global", "us-east-1")
@@ -97,7 +99,7 @@ def test_results_json_lines_have_exactly_the_contract_keys(
 
     csv_out = run_cli(capsys, "--config", str(config), "--db", db, "results", "--format", "csv")
     lines = csv_out.out.splitlines()
-    assert lines[0] == ",".join(CONTRACT_COLUMNS)
+    assert lines[0] == ",".join(CONTRACT_COLUMNS + ADDED_COLUMNS)
     assert len(lines) == len(rows) + 1
 
 
