@@ -45,13 +45,14 @@ def open_aws(settings: Settings, req: OpenRequest) -> Iterator[ScopeTarget | Una
 
 
 def open_gcp(settings: Settings, req: OpenRequest) -> Iterator[ScopeTarget | UnavailableScope]:
+    from collector.cloud.gcp import contract_scope
     from collector.cloud.gcp_scopes import open_scopes
 
     gcp = settings.gcp
     if gcp is None:
         return
     if req.owns is not None:
-        mine = tuple(s for s in gcp.scopes if req.owns(s))
+        mine = tuple(s for s in gcp.scopes if req.owns(contract_scope(s)))  # as scope_id
         if not mine:
             return
         gcp = gcp.model_copy(update={"scopes": mine})

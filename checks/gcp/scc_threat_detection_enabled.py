@@ -40,4 +40,4 @@ def scc_threat_detection_enabled(ctx: GcpContext) -> Iterator[Result]:
     if not found:
         yield Result(ctx.scope_resource, Status.FAIL, "no Security Command Center service "
                      "settings found: Security Command Center is not activated",
-                     scope=ctx.scope)
+                     scope=ctx.scope_id)

@@ -85,6 +85,12 @@ class _Sent:
         self.requests += 1
 
 
+def contract_scope(scope: str) -> str:
+    """The results contract's `scope` of a configured scope: `projects/acme-prod` is `acme-prod`
+    (the project id); `organizations/N` and `folders/N` stay as they are."""
+    return scope.removeprefix("projects/")
+
+
 def full_name(scope: str) -> str:
     """`organizations/1` → `//cloudresourcemanager.googleapis.com/organizations/1`."""
     return f"//cloudresourcemanager.googleapis.com/{scope}"
@@ -103,11 +109,13 @@ class GcpScope:
         self.identity = identity
         self.retry = retry or RetrySettings()
         self.memo = Memo()
-        self.stats: dict[str, ScopeStats] = {GLOBAL: ScopeStats("gcp", scope, GLOBAL, identity)}
+        self.stats: dict[str, ScopeStats] = {GLOBAL: ScopeStats("gcp", self.scope_id, GLOBAL,
+                                                                identity)}
 
     @property
     def scope_id(self) -> str:
-        return self.scope
+        """The project id of a project scope; `organizations/N` or `folders/N` otherwise."""
+        return contract_scope(self.scope)
 
     def labels(self, scoping: str) -> list[str]:
         return [GLOBAL]
@@ -152,7 +160,7 @@ class GcpScope:
             stored = {"pages": pages}
         params = {"parent": self.scope, "assetTypes": [asset_type], "contentType": content_type,
                   "pageSize": PAGE_SIZE}
-        call = CallSpec("gcp", "cloudasset", "ListAssets", params, self.scope, GLOBAL,
+        call = CallSpec("gcp", "cloudasset", "ListAssets", params, self.scope_id, GLOBAL,
                         self.identity)
         digest = record_call(self.sink, self.stats[GLOBAL], call, sent, stored)
         return Outcome(assets, digest, sent.error)
@@ -222,6 +230,11 @@ class GcpContext:
         return self._scope.scope
 
     @property
+    def scope_id(self) -> str:
+        """The scope as the results contract names it: a project id, or the org/folder node."""
+        return self._scope.scope_id
+
+    @property
     def scope_resource(self) -> str:
         return full_name(self._scope.scope)
 
@@ -250,13 +263,18 @@ class GcpContext:
                 for a in self.assets(PROJECT_TYPE) if _data(a).get("projectId")}
 
     def scope_of(self, asset: Mapping[str, Any]) -> str:
-        """The project id an asset belongs to; for org/folder-level assets, that node."""
+        """The project id an asset belongs to, under project, folder and organisation scopes
+        alike (`acme-prod`, never `projects/acme-prod` or the project number when the Project
+        asset is readable); for an organisation- or folder-level asset, that node."""
         ancestors = asset.get("ancestors") or []
         if not ancestors:
-            return self.scope.removeprefix("projects/")
+            return self.scope_id
         first = str(ancestors[0])
         if first.startswith("projects/"):
-            return self.project_ids().get(first, first.removeprefix("projects/"))
+            known = self.project_ids().get(first)
+            if known is None and self.scope.startswith("projects/"):
+                return self.scope_id  # a project scope holds only that project's assets
+            return known or first.removeprefix("projects/")
         return first
 
 

@@ -32,7 +32,7 @@ from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 
 from collector.cloud.base import CloudError, EvidenceSink, UnavailableScope
-from collector.cloud.gcp import SCOPE_PATTERN, GcpScope, RetrySettings
+from collector.cloud.gcp import SCOPE_PATTERN, GcpScope, RetrySettings, contract_scope
 from config.settings import GcpSettings
 
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
@@ -159,7 +159,7 @@ def open_scopes(gcp: GcpSettings, sink: EvidenceSink, *, tool_version: str,
         creds, identity = credentials(gcp)
     except CredentialsProblem as exc:
         for scope in good:
-            yield UnavailableScope("gcp", scope, exc.code, str(exc))
+            yield UnavailableScope("gcp", contract_scope(scope), exc.code, str(exc))
         return
     client = asset_client(creds, gcp.endpoint, tool_version)
     for scope in good:
@@ -167,7 +167,7 @@ def open_scopes(gcp: GcpSettings, sink: EvidenceSink, *, tool_version: str,
         try:
             target.connect()
         except CloudError as exc:
-            yield UnavailableScope("gcp", scope, exc.code, _advice(exc, scope))
+            yield UnavailableScope("gcp", contract_scope(scope), exc.code, _advice(exc, scope))
             continue
         if not isinstance(creds, AnonymousCredentials):  # GCE: the email is known now
             target.set_identity(identity_of(creds))

@@ -95,7 +95,7 @@ def test_missing_credentials_make_every_scope_unavailable(
     results = opened(GcpSettings(scopes=[ORG, "projects/acme-dev"]))
 
     assert [(r.scope, r.code) for r in results if isinstance(r, UnavailableScope)] == [
-        (ORG, "NoCredentials"), ("projects/acme-dev", "NoCredentials")]
+        (ORG, "NoCredentials"), ("acme-dev", "NoCredentials")]  # the contract's project id
     assert "gcloud auth application-default login" in results[0].message  # type: ignore[union-attr]
 
 
