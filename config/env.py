@@ -31,7 +31,7 @@ from config.yamlfile import parse_yaml
 PREFIX = "EVIDENCE_"
 IGNORED = frozenset({"EVIDENCE_CONFIG", "EVIDENCE_ACTOR", "EVIDENCE_LOG_FORMAT",
                      "EVIDENCE_LOG_LEVEL", "EVIDENCE_LOCK_WAIT", "EVIDENCE_STOP_GRACE",
-                     "EVIDENCE_COLLECTION_ID"})
+                     "EVIDENCE_COLLECTION_ID", "EVIDENCE_REDACTION_KEY"})
 """Variables of the `EVIDENCE_` family that are not settings (the CLI reads them itself)."""
 IGNORED_PREFIXES = ("EVIDENCE_TEST_",)
 """Prefixes reserved for other uses (the test suite's switches)."""

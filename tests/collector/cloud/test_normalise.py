@@ -1,6 +1,7 @@
 """Normalising responses: volatile facts dropped, secrets redacted, names kept."""
 
 from collector.cloud.normalise import REDACTED, normalise, normalise_response, redact_params
+from collector.cloud.redaction import PREFIX, keyed_hash
 
 
 def test_volatile_request_facts_are_dropped_everywhere() -> None:
@@ -18,7 +19,9 @@ def test_secrets_are_redacted_but_their_presence_kept() -> None:
     assert out["SecretString"] == REDACTED
     assert out["Credentials"] == {"SecretAccessKey": REDACTED, "SessionToken": REDACTED,
                                   "AccessKeyId": "AKIA"}
-    assert out["Environment"] == {"Variables": {"DB_PASSWORD": REDACTED, "STAGE": REDACTED}}
+    assert out["Environment"] == {"Variables": {"DB_PASSWORD": keyed_hash("pw"),
+                                                "STAGE": keyed_hash("prod")}}
+    assert keyed_hash("pw").startswith(PREFIX)
     assert out["Empty"] == {"Password": ""}  # "no password" is evidence too
 
 
