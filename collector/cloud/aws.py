@@ -239,6 +239,11 @@ class AwsContext:
     def partition(self) -> str:
         return self._account.partition
 
+    @property
+    def regions(self) -> list[str]:
+        """The regions this run covers in the account (a global check reading every one)."""
+        return list(self._account.regions) or [self._account.home_region]
+
     def call(
         self,
         service: str,

@@ -5,7 +5,10 @@ account_arn / account_id / partition / region, the same `absent=` and `wait_for=
 same `CloudError` subclasses for recorded errors), but answers from a `Recording`: a map of
 (service, operation, region, parameters) to a recorded response or error code. Tests use it with
 JSON fixtures for APIs moto cannot serve; `Recording.add_stored` fills one from a stored run's
-call records and response blobs, to evaluate a new check against history.
+call records and response blobs, to evaluate a new check against history. `Recording.failing`
+answers one recorded request with an error instead (e.g. AccessDenied for one key's
+DescribeKey), and the context keeps every `Request` it was asked, so a test can find a check's
+per-resource reads and deny exactly one of them.
 
 Recorded responses have the stored (normalised, canonical JSON) form: timestamps are ISO-8601
 text and blobs base64 text. They are revived through botocore's service model into the types a
@@ -26,34 +29,26 @@ Fixture file format (one JSON object per file)::
 
 from __future__ import annotations
 
-import base64
-import binascii
-import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import botocore.session
-from botocore import xform_name
-from botocore.model import OperationModel, ServiceModel, Shape
 
 from collector.cloud.aws import GLOBAL_SERVICES
 from collector.cloud.aws_wire import ACCESS_DENIED, NOT_OFFERED
 from collector.cloud.base import GLOBAL, AccessDenied, CallLog, CloudError, NotOffered
 from collector.cloud.normalise import redact_params
+from collector.cloud.replay_shapes import ReplayFormatError, operation_model, revive
 from storage.canonical import canonical_json
 from storage.records import CallRecord
 
+__all__ = ["ANY_REGION", "AwsReplayContext", "NotRecorded", "Recorded", "Recording",
+           "ReplayFormatError", "Request", "operation_model", "revive"]
+
 ANY_REGION = "*"
 DEFAULT_ACCOUNT = "123456789012"
-
-
-class ReplayFormatError(ValueError):
-    """A recording is malformed or disagrees with the AWS service model (one line: where, what)."""
 
 
 class NotRecorded(CloudError):
@@ -77,6 +72,27 @@ class Recording:
     def __init__(self, account_id: str = DEFAULT_ACCOUNT) -> None:
         self.account_id = account_id
         self._calls: dict[tuple[str, str, str, bytes], Recorded] = {}
+
+    def failing(self, service: str, operation: str, params: Mapping[str, Any], *,
+                code: str = "AccessDenied", message: str = "injected: not authorized",
+                region: str = ANY_REGION) -> Recording:
+        """A copy of this recording in which exactly this request (service, operation,
+        parameters; in `region`, or in every region) answers the error `code`; every other
+        request keeps its recorded answer."""
+        copy = Recording(self.account_id)
+        copy._calls = dict(self._calls)
+        if region == ANY_REGION:  # the request fails wherever it was recorded
+            key = _key(params)
+            for (svc, op, reg, k) in self._calls:
+                if (svc, op, k) == (service, operation, key):
+                    copy.add(svc, op, params, Recorded((), False, code, message), region=reg)
+        copy.add(service, operation, params, Recorded((), False, code, message), region=region)
+        return copy
+
+    def add_entry(self, entry: Mapping[str, Any], where: str = "entry") -> None:
+        """Record one request given in the fixture-file form (see the module docstring),
+        validated against botocore's output shape like a loaded file."""
+        self._add_entry(entry, where)
 
     def add(self, service: str, operation: str, params: Mapping[str, Any], recorded: Recorded,
             *, region: str = ANY_REGION) -> None:
@@ -152,69 +168,21 @@ def _key(params: Mapping[str, Any]) -> bytes:
     return canonical_json(redact_params(params))
 
 
-@functools.cache
-def _service_model(service: str) -> ServiceModel:
-    return botocore.session.get_session().get_service_model(service)
+@dataclass(frozen=True)
+class Request:
+    """One request a check made of a replay context (what it asked, not what it got)."""
 
+    service: str
+    operation: str
+    region: str
+    """The region label it was answered in ("global" for global services)."""
+    params: bytes
+    """The canonical JSON of its (redacted) parameters."""
 
-def operation_model(service: str, operation: str, where: str = "") -> OperationModel:
-    """botocore's model of `service`.`operation` (snake_case, as checks call it)."""
-    try:
-        model = _service_model(service)
-    except Exception as exc:  # botocore raises UnknownServiceError
-        raise ReplayFormatError(f"{where}: unknown AWS service {service!r}") from exc
-    names = {xform_name(op): op for op in model.operation_names}
-    if operation not in names:
-        raise ReplayFormatError(f"{where}: {service} has no operation {operation!r}")
-    return model.operation_model(names[operation])
-
-
-def revive(value: Any, shape: Shape | None, where: str) -> Any:
-    """The stored form of a response turned back into what boto3 returns, checked against
-    the output shape (unknown keys are an error: AWS never sends them)."""
-    if value is None:
-        return None
-    if shape is None:
-        if value != {}:
-            raise ReplayFormatError(f"{where}: the operation returns no body")
-        return value
-    kind = shape.type_name
-    if kind == "structure":
-        if not isinstance(value, dict):
-            raise ReplayFormatError(f"{where}: expected an object for {shape.name}")
-        members = shape.members
-        unknown = sorted(set(value) - set(members))
-        if unknown:
-            raise ReplayFormatError(f"{where}: {shape.name} has no member(s) {unknown}")
-        return {k: revive(v, members[k], f"{where}.{k}") for k, v in value.items()}
-    if kind == "list":
-        if not isinstance(value, list):
-            raise ReplayFormatError(f"{where}: expected a list for {shape.name}")
-        member = shape.member
-        return [revive(v, member, f"{where}[{i}]") for i, v in enumerate(value)]
-    if kind == "map":
-        if not isinstance(value, dict):
-            raise ReplayFormatError(f"{where}: expected an object for {shape.name}")
-        return {k: revive(v, shape.value, f"{where}.{k}")
-                for k, v in value.items()}
-    if kind == "timestamp" and isinstance(value, str):
-        return _timestamp(value, where)
-    if kind == "timestamp" and isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC)
-    if kind == "blob" and isinstance(value, str):
-        try:
-            return base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            return value.encode("utf-8")  # plain text, for readable fixtures
-    return value
-
-
-def _timestamp(text: str, where: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ReplayFormatError(f"{where}: {text!r} is not an ISO-8601 timestamp") from exc
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    @property
+    def parameters(self) -> dict[str, Any]:
+        parsed: dict[str, Any] = json.loads(self.params)
+        return parsed
 
 
 def _error(code: str, message: str, operation: str) -> CloudError:
@@ -232,12 +200,21 @@ class AwsReplayContext:
 
     def __init__(self, recording: Recording, region: str = GLOBAL, *,
                  home_region: str = "us-east-1", partition: str = "aws",
-                 log: CallLog | None = None) -> None:
+                 log: CallLog | None = None, regions: Sequence[str] = (),
+                 requests: list[Request] | None = None) -> None:
         self._recording = recording
         self.region = region
         self.home_region = home_region
         self._partition = partition
         self.log = log if log is not None else CallLog()
+        self._regions = tuple(regions) or ((region,) if region != GLOBAL else (home_region,))
+        self.requests: list[Request] = requests if requests is not None else []
+        """Every request made through this context and those derived from it, in order."""
+
+    @property
+    def regions(self) -> list[str]:
+        """The regions the replayed run covers (default: this context's region, or home)."""
+        return list(self._regions)
 
     @property
     def account_id(self) -> str:
@@ -258,6 +235,7 @@ class AwsReplayContext:
         self.log.add(hashlib.sha256(canonical_json({
             "service": service, "operation": operation, "region": label,
             "params": redact_params(params)})).hexdigest())
+        self.requests.append(Request(service, operation, label, _key(params)))
         where = f"{service}:{operation}"
         found = self._recording.find(service, operation, label, params)
         if found is None:
@@ -296,7 +274,8 @@ class AwsReplayContext:
 
     def in_region(self, region: str) -> AwsReplayContext:
         return AwsReplayContext(self._recording, region, home_region=self.home_region,
-                                partition=self._partition, log=self.log)
+                                partition=self._partition, log=self.log,
+                                regions=self._regions, requests=self.requests)
 
     def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
         region = self.region if regional and self.region != GLOBAL else ""
