@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 ALGORITHM = "Ed25519"
+MAX_PUBLIC_KEY_BYTES = 64 << 10
+"""A public key file larger than this is refused unread (an Ed25519 PEM is 113 bytes)."""
 
 
 class SigningKeyError(ValueError):
@@ -94,15 +97,62 @@ def load_private(path: Path) -> Signer:
     return Signer(key)
 
 
+def read_public_file(path: Path, limit: int = MAX_PUBLIC_KEY_BYTES) -> bytes:
+    """The bytes of a public key file, read safely: a regular file of at most ``limit`` bytes.
+
+    Opened without blocking (a FIFO does not hang) and checked with fstat on the open file, so
+    /dev/zero, a FIFO, a directory or a socket is refused before a byte is read; at most
+    ``limit`` + 1 bytes are ever read (a file that grows while read is refused too).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        raise SigningKeyError(f"{path}: cannot read the public key ({e.strerror})") from e
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise SigningKeyError(f"{path}: the public key must be a regular file, not "
+                                  f"{_kind(mode)}")
+        try:
+            data = fh.read(limit + 1)
+        except OSError as e:
+            raise SigningKeyError(f"{path}: cannot read the public key ({e.strerror})") from e
+    if len(data) > limit:
+        raise SigningKeyError(f"{path}: more than {limit} bytes is not a PEM public key "
+                              "(an Ed25519 one is 113 bytes)")
+    return data
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "a special file"
+
+
 def load_public(data: bytes, where: str) -> Ed25519PublicKey:
-    """Load an Ed25519 public key from PEM bytes; ``where`` names the source in errors."""
+    """Load an Ed25519 public key from PEM bytes; ``where`` names the source in errors.
+
+    Any failure (not PEM, an algorithm ``cryptography`` does not know, not Ed25519) is a
+    SigningKeyError with a one-line message.
+    """
     try:
         key = serialization.load_pem_public_key(data)
+    except UnsupportedAlgorithm as e:
+        raise SigningKeyError(f"{where}: a public key of an unsupported algorithm "
+                              f"(an Ed25519 key is expected): {_first_line(e)}") from e
     except (ValueError, TypeError) as e:
-        raise SigningKeyError(f"{where}: not a PEM public key ({str(e).splitlines()[0]})") from e
+        raise SigningKeyError(f"{where}: not a PEM public key ({_first_line(e)})") from e
     if not isinstance(key, Ed25519PublicKey):
         raise SigningKeyError(f"{where}: not an Ed25519 public key ({type(key).__name__})")
     return key
+
+
+def _first_line(e: Exception) -> str:
+    lines = str(e).strip().splitlines()
+    return lines[0] if lines else type(e).__name__
 
 
 def signature_holds(key: Ed25519PublicKey, signature: bytes, data: bytes) -> bool:
