@@ -53,6 +53,7 @@ from config.fields import (
     list_of,
     string,
 )
+from config.operate import RiskSettings, Targets
 
 Frequency = Literal["annual", "quarterly", "monthly", "weekly", "daily", "continuous"]
 """How often a control operates (what an auditor samples against)."""
@@ -250,6 +251,9 @@ class Settings(_Section):
     signing_key: FilePath | None = None
     """Path to an Ed25519 private key (PEM) used to sign exports."""
     controls: Annotated[Sequence[Control], BeforeValidator(_as_tuple)] = ()
+    notify: Targets = ()
+    """Where alerts go (see config/operate.py)."""
+    risks: RiskSettings = Field(default_factory=RiskSettings)
 
     @model_validator(mode="after")
     def _unique_controls(self) -> Settings:
