@@ -44,7 +44,8 @@ class DeliveryError(Exception):
 class Target(Protocol):
     """A configured destination."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def send(self, message: Message, now: float) -> None:
         """Deliver `message` (`now`: Unix time, for the signature) or raise DeliveryError."""
