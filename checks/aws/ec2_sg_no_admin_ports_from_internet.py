@@ -5,60 +5,54 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from checks._network import ADMIN_PORTS, describe, exposures
+from checks._network_dialects import aws_rules
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
-
-INTERNET = (("IpRanges", "CidrIp", "0.0.0.0/0"), ("Ipv6Ranges", "CidrIpv6", "::/0"))
-TCP = ("tcp", "6")
-ALL = ("-1", "all")
+from collector.plugin import check, each
 
 
 @check(
     id="aws_ec2_sg_no_admin_ports_from_internet",
     criteria=("CC6.6",),
-    permissions=("ec2:DescribeSecurityGroups",),
+    permissions=("ec2:DescribeSecurityGroups", "ec2:GetManagedPrefixListEntries"),
+    version="2",
 )
 def ec2_sg_no_admin_ports_from_internet(
-    ctx: AwsContext,
-    *,
-    admin_ports: tuple[int, ...] = (22, 3389, 1433, 1521, 3306, 5432, 6379, 27017),
+    ctx: AwsContext, *, admin_ports: tuple[int, ...] = ADMIN_PORTS,
 ) -> Iterator[Result]:
     """Security groups allow no inbound traffic from the internet to administration ports.
 
-    Regional. One result per security group (resource: its ARN). A group fails when an inbound
-    rule from 0.0.0.0/0 or ::/0 allows all traffic (IpProtocol -1) or a TCP port range covering
-    one of `admin_ports` (SSH, RDP, and common database ports by default). Rules referencing
-    prefix lists or other groups are not judged; whether the group is attached to anything is
-    not considered. Network ACLs are not inspected.
+    Regional; one result per security group (its ARN). Fails when the group's inbound rules,
+    taken together, admit the whole internet (every public IPv4 address, e.g. 0.0.0.0/0 or
+    0.0.0.0/1 + 128.0.0.0/1, or all of IPv6 global unicast) on TCP or UDP to one of
+    `admin_ports` (SSH, RDP, WinRM and common database ports by default); passes otherwise.
+    IpProtocol -1 opens every port; ICMP, ICMPv6 and other protocol numbers open none.
+    Customer- and AWS-managed prefix lists are resolved (GetManagedPrefixListEntries; a list
+    that cannot be read makes that group `error` unless it already fails without it); rules
+    referencing other security groups admit private addresses only, never the internet.
+    Not judged: whether the group is attached, network ACLs.
     """
-    ports = sorted({int(p) for p in admin_ports})
-    for group in ctx.paginate("ec2", "describe_security_groups", "SecurityGroups"):
-        arn = group.get("SecurityGroupArn") or ctx.arn("ec2", f"security-group/{group['GroupId']}")
-        exposed = [finding for rule in group.get("IpPermissions", [])
-                   for finding in _exposures(rule, ports)]
-        yield Result.of(
-            arn,
-            not exposed,
-            "no inbound rule allows the internet to reach an administration port",
-            "inbound rules allow the internet to reach administration ports: "
-            + "; ".join(exposed),
-        )
+    ports = tuple(admin_ports)
+    groups = ctx.paginate("ec2", "describe_security_groups", "SecurityGroups")
+    yield from each(groups, resource=lambda g: _arn(ctx, g),
+                    judge=lambda g: [_judge(ctx, g, ports)])
 
 
-def _exposures(rule: Mapping[str, Any], ports: list[int]) -> list[str]:
-    protocol = str(rule.get("IpProtocol", "")).lower()
-    if protocol in ALL:
-        reached, what = ports, "all traffic"
-    elif protocol in TCP:
-        low, high = int(rule.get("FromPort", 0)), int(rule.get("ToPort", 65535))
-        reached = [p for p in ports if low <= p <= high]
-        what = f"tcp {low}" if low == high else f"tcp {low}-{high}"
-    else:
-        return []
-    if not reached:
-        return []
-    sources = [cidr for key, field, cidr in INTERNET
-               if any(r.get(field) == cidr for r in rule.get(key, []))]
-    covered = ", ".join(str(p) for p in reached)
-    return [f"{what} from {src} (ports {covered})" for src in sources]
+def _judge(ctx: AwsContext, group: Mapping[str, Any], ports: tuple[int, ...]) -> Result:
+    found = exposures(aws_rules(group), ports)
+    if not found:
+        lists = sorted({str(ref.get("PrefixListId")) for perm in group.get("IpPermissions") or []
+                        for ref in perm.get("PrefixListIds") or []})
+        resolved = {pl: [str(e.get("Cidr")) for e in ctx.paginate(
+            "ec2", "get_managed_prefix_list_entries", "Entries", PrefixListId=pl)]
+            for pl in lists}
+        found = exposures(aws_rules(group, resolved), ports)
+    return Result.of(_arn(ctx, group), not found,
+                     "no inbound rule lets the internet reach an administration port",
+                     f"the internet reaches {describe(found)}")
+
+
+def _arn(ctx: AwsContext, group: Mapping[str, Any]) -> str:
+    return str(group.get("SecurityGroupArn")
+               or ctx.arn("ec2", f"security-group/{group['GroupId']}"))
