@@ -1,13 +1,15 @@
 """App Service: HTTPS only, TLS 1.2+, no plain FTP."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from checks.azure._util import GRAPH, props, tls_at_least_12
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 API = "2023-01-01"
+"""Microsoft.Web sites/config/web (stable; the fields read are unchanged in later versions)."""
 
 
 @check(
@@ -19,20 +21,26 @@ API = "2023-01-01"
 def app_service_https_tls12(ctx: AzureContext) -> Iterator[Result]:
     """App Service apps accept only HTTPS, with TLS 1.2 or later, and no plain FTP.
 
-    One result per app (web and function apps): httpsOnly true (Resource Graph), and in the
-    site configuration (ARM config/web) minTlsVersion >= 1.2 and ftpsState FtpsOnly or
-    Disabled.
+    One result per app (web and function apps). Passes when httpsOnly is true (Resource Graph)
+    and the site configuration (ARM config/web) has minTlsVersion 1.2 or later and ftpsState
+    FtpsOnly or Disabled; fails otherwise. An absent ftpsState is AllAllowed (the service's
+    default) and an absent minTlsVersion is unknown, both failing. No app: no result. A
+    configuration that cannot be read gives that app an `error` result; other apps keep theirs.
     """
-    for site in ctx.resources("Microsoft.Web/sites"):
-        conf = (ctx.arm(f"{site['id']}/config/web", API) or {}).get("properties") or {}
-        problems = []
-        if props(site).get("httpsOnly") is not True:
-            problems.append("HTTP is accepted (httpsOnly off)")
-        if not tls_at_least_12(conf.get("minTlsVersion")):
-            problems.append(f"minimum TLS version {conf.get('minTlsVersion') or 'unknown'}")
-        ftps = conf.get("ftpsState") or "AllAllowed"
-        if ftps not in ("FtpsOnly", "Disabled"):
-            problems.append(f"FTP state {ftps} (plain FTP allowed)")
-        yield Result.of(site["id"], not problems,
-                        f"HTTPS only, TLS {conf.get('minTlsVersion')}, FTP {ftps}",
-                        "; ".join(problems))
+    yield from each(ctx.resources("Microsoft.Web/sites"), resource=lambda site: site["id"],
+                    judge=lambda site: _judge(ctx, site))
+
+
+def _judge(ctx: AzureContext, site: dict[str, Any]) -> Iterator[Result]:
+    conf = (ctx.arm(f"{site['id']}/config/web", API) or {}).get("properties") or {}
+    problems = []
+    if props(site).get("httpsOnly") is not True:
+        problems.append("HTTP is accepted (httpsOnly off)")
+    if not tls_at_least_12(conf.get("minTlsVersion")):
+        problems.append(f"minimum TLS version {conf.get('minTlsVersion') or 'unknown'}")
+    ftps = conf.get("ftpsState") or "AllAllowed"
+    if ftps not in ("FtpsOnly", "Disabled"):
+        problems.append(f"FTP state {ftps} (plain FTP allowed)")
+    yield Result.of(site["id"], not problems,
+                    f"HTTPS only, TLS {conf.get('minTlsVersion')}, FTP {ftps}",
+                    "; ".join(problems))

@@ -1,14 +1,16 @@
 """Database servers: TLS 1.2+ required, plain connections refused."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from checks.azure._util import GRAPH, props, tls_at_least_12
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 PG, MYSQL = "Microsoft.DBforPostgreSQL/flexibleServers", "Microsoft.DBforMySQL/flexibleServers"
 API = {PG.lower(): "2022-12-01", MYSQL.lower(): "2023-12-30"}
+"""flexibleServers/configurations api-versions (both stable)."""
 
 
 @check(
@@ -24,27 +26,33 @@ API = {PG.lower(): "2022-12-01", MYSQL.lower(): "2023-12-30"}
 def db_tls_enforced(ctx: AzureContext) -> Iterator[Result]:
     """Database servers require TLS 1.2 or later and refuse unencrypted connections.
 
-    Azure SQL servers: minimalTlsVersion >= 1.2. PostgreSQL and MySQL flexible servers: server
-    parameter require_secure_transport is on, and (MySQL) tls_version allows only TLSv1.2+,
-    (PostgreSQL) ssl_min_protocol_version is TLSv1.2 or later. One result per server.
+    One result per server. Azure SQL servers pass with minimalTlsVersion 1.2 or later (absent
+    or "None" fails). PostgreSQL and MySQL flexible servers pass when the server parameter
+    require_secure_transport is on and ssl_min_protocol_version (PostgreSQL) / tls_version
+    (MySQL) allows only TLSv1.2 or later; a parameter that is absent is unknown and fails. A
+    server whose parameters cannot be read gets an `error` result; the others keep theirs.
     """
     for server in ctx.resources("Microsoft.Sql/servers"):
         tls = props(server).get("minimalTlsVersion")
         yield Result.of(server["id"], tls_at_least_12(tls), f"minimal TLS version {tls}",
                         f"minimal TLS version is {tls or 'not set (TLS 1.0 accepted)'}")
-    for server in ctx.resources(PG, MYSQL):
-        api = API[str(server["type"]).lower()]
-        pg = str(server["type"]).lower() == PG.lower()
-        secure = _param(ctx, server["id"], "require_secure_transport", api)
-        problems = [] if secure.lower() == "on" else [
-            f"require_secure_transport is {secure or 'unknown'}"]
-        name = "ssl_min_protocol_version" if pg else "tls_version"
-        versions = _param(ctx, server["id"], name, api)
-        weak = [v for v in versions.split(",") if v.strip() and not tls_at_least_12(v)]
-        if weak or not versions:
-            problems.append(f"{name} allows {versions or 'unknown versions'}")
-        yield Result.of(server["id"], not problems,
-                        f"secure transport required; {name} {versions}", "; ".join(problems))
+    yield from each(ctx.resources(PG, MYSQL), resource=lambda s: s["id"],
+                    judge=lambda s: _flexible(ctx, s))
+
+
+def _flexible(ctx: AzureContext, server: dict[str, Any]) -> Iterator[Result]:
+    api = API[str(server["type"]).lower()]
+    pg = str(server["type"]).lower() == PG.lower()
+    secure = _param(ctx, server["id"], "require_secure_transport", api)
+    problems = [] if secure.lower() == "on" else [
+        f"require_secure_transport is {secure or 'unknown'}"]
+    name = "ssl_min_protocol_version" if pg else "tls_version"
+    versions = _param(ctx, server["id"], name, api)
+    weak = [v for v in versions.split(",") if v.strip() and not tls_at_least_12(v)]
+    if weak or not versions:
+        problems.append(f"{name} allows {versions or 'unknown versions'}")
+    yield Result.of(server["id"], not problems,
+                    f"secure transport required; {name} {versions}", "; ".join(problems))
 
 
 def _param(ctx: AzureContext, server: str, name: str, api: str) -> str:

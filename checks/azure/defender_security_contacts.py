@@ -7,8 +7,12 @@ from collector.cloud.azure import AzureContext
 from collector.model import Result
 from collector.plugin import check
 
-API = "2020-01-01-preview"
+API = "2023-12-01-preview"
+"""Microsoft.Security securityContacts, current shape (emails, isEnabled, notificationsSources,
+notificationsByRole); the older 2020-01-01-preview answered alertNotifications instead."""
 SEVERITY = {"low": 1, "medium": 2, "high": 3}
+"""minimalSeverity: notifications for alerts of this severity and above (High only, Medium
+and High, or all three)."""
 
 
 @check(
@@ -20,9 +24,11 @@ SEVERITY = {"low": 1, "medium": 2, "high": 3}
 def defender_security_contacts(ctx: AzureContext) -> Iterator[Result]:
     """Security alerts reach people: a contact e-mail, High-severity notifications, owners.
 
-    One result for the subscription (ARM securityContacts). Passes when a contact has an
-    e-mail address, alert notifications are On at minimal severity High or lower, and
-    notifications by role are On and include Owner.
+    One result for the subscription (ARM securityContacts, api-version 2023-12-01-preview).
+    Passes when one contact has isEnabled true, an e-mail address, a notificationsSources entry
+    of sourceType Alert whose minimalSeverity is High, Medium or Low (each includes High), and
+    notificationsByRole On including Owner. Fails otherwise, and when no contact exists (an
+    absent isEnabled or severity is unknown, so it fails).
     """
     contacts = ctx.arm_list(f"{ctx.subscription_resource}/providers/Microsoft.Security/"
                             "securityContacts", API)
@@ -43,11 +49,14 @@ def defender_security_contacts(ctx: AzureContext) -> Iterator[Result]:
 
 def _problems(p: dict[str, Any]) -> list[str]:
     problems = []
-    if not str(p.get("emails") or "").strip():
+    if p.get("isEnabled") is not True:
+        problems.append("the security contact is not enabled")
+    if not str(p.get("emails") or "").strip(" ;"):
         problems.append("no contact e-mail address")
-    alerts = p.get("alertNotifications") or {}
-    level = SEVERITY.get(str(alerts.get("minimalSeverity", "")).lower(), 0)
-    if alerts.get("state") != "On" or level == 0 or level > SEVERITY["high"]:
+    levels = [SEVERITY.get(str(s.get("minimalSeverity", "")).lower(), 0)
+              for s in p.get("notificationsSources") or []
+              if str(s.get("sourceType", "")).lower() == "alert"]
+    if not any(0 < level <= SEVERITY["high"] for level in levels):
         problems.append("e-mail notification of High severity alerts is off")
     roles = p.get("notificationsByRole") or {}
     if roles.get("state") != "On" or "Owner" not in (roles.get("roles") or []):

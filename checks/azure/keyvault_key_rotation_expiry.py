@@ -6,9 +6,10 @@ from typing import Any
 from checks.azure._util import GRAPH
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 API = "2023-07-01"
+"""Microsoft.KeyVault vaults/keys and vaults/secrets, management plane (stable)."""
 
 
 @check(
@@ -23,27 +24,33 @@ def keyvault_key_rotation_expiry(ctx: AzureContext) -> Iterator[Result]:
 
     Read through ARM (management plane: names, attributes and rotation policies, never secret
     values), so no data-plane access policy is needed. One result per enabled key or secret:
-    a key fails without an expiry date or without a rotation policy having a Rotate action;
-    a secret fails without an expiry date.
+    a key passes with an expiry date (attributes.exp) and a rotation policy having a Rotate
+    lifetime action, a secret with an expiry date; otherwise fails. Disabled keys and secrets
+    are skipped. A vault whose keys or secrets cannot be listed gets one `error` result (on the
+    vault); every other vault keeps its results.
     """
-    for vault in ctx.resources("Microsoft.KeyVault/vaults"):
-        for key in ctx.arm_list(f"{vault['id']}/keys", API):
-            p = key.get("properties") or {}
-            if not _enabled(p):
-                continue
-            problems = []
-            if not (p.get("attributes") or {}).get("exp"):
-                problems.append("no expiry date")
-            if not _rotates(p.get("rotationPolicy")):
-                problems.append("no rotation policy with a Rotate action")
-            yield Result.of(key["id"], not problems, "rotation policy and expiry date set",
-                            "key: " + "; ".join(problems))
-        for secret in ctx.arm_list(f"{vault['id']}/secrets", API):
-            p = secret.get("properties") or {}
-            if not _enabled(p):
-                continue
-            yield Result.of(secret["id"], bool((p.get("attributes") or {}).get("exp")),
-                            "expiry date set", "secret: no expiry date")
+    yield from each(ctx.resources("Microsoft.KeyVault/vaults"), resource=lambda v: v["id"],
+                    judge=lambda v: list(_judge(ctx, v)))
+
+
+def _judge(ctx: AzureContext, vault: dict[str, Any]) -> Iterator[Result]:
+    for key in ctx.arm_list(f"{vault['id']}/keys", API):
+        p = key.get("properties") or {}
+        if not _enabled(p):
+            continue
+        problems = []
+        if not (p.get("attributes") or {}).get("exp"):
+            problems.append("no expiry date")
+        if not _rotates(p.get("rotationPolicy")):
+            problems.append("no rotation policy with a Rotate action")
+        yield Result.of(key["id"], not problems, "rotation policy and expiry date set",
+                        "key: " + "; ".join(problems))
+    for secret in ctx.arm_list(f"{vault['id']}/secrets", API):
+        p = secret.get("properties") or {}
+        if not _enabled(p):
+            continue
+        yield Result.of(secret["id"], bool((p.get("attributes") or {}).get("exp")),
+                        "expiry date set", "secret: no expiry date")
 
 
 def _enabled(p: dict[str, Any]) -> bool:

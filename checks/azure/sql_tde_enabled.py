@@ -1,13 +1,15 @@
 """Azure SQL: transparent data encryption on every user database."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from checks.azure._util import GRAPH, parent_of
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 API = "2021-11-01"
+"""Microsoft.Sql transparentDataEncryption / encryptionProtector (stable)."""
 
 
 @check(
@@ -21,22 +23,27 @@ API = "2021-11-01"
 def sql_tde_enabled(ctx: AzureContext, *, require_cmk: bool = False) -> Iterator[Result]:
     """Azure SQL user databases are encrypted at rest with transparent data encryption.
 
-    One result per user database (master excluded): TDE state must be Enabled. With
-    `require_cmk`, the server's encryption protector must also be a Key Vault key
-    (serverKeyType AzureKeyVault).
+    One result per user database (master is excluded). Passes when the TDE state is Enabled
+    and, with `require_cmk`, the server's encryption protector is a Key Vault key (serverKeyType
+    AzureKeyVault); fails otherwise (an unreadable state is "unknown", failing). A database
+    whose TDE or protector cannot be read gets an `error` result; the others keep theirs.
     """
-    for db in ctx.resources("Microsoft.Sql/servers/databases"):
-        if db.get("name") == "master":
-            continue
-        tde = ctx.arm(f"{db['id']}/transparentDataEncryption/current", API) or {}
-        state = (tde.get("properties") or {}).get("state") or "unknown"
-        problems = [] if state == "Enabled" else [f"TDE is {state}"]
-        key = ""
-        if require_cmk:
-            prot = ctx.arm(f"{parent_of(db['id'])}/encryptionProtector/current", API) or {}
-            key = (prot.get("properties") or {}).get("serverKeyType") or "ServiceManaged"
-            if key != "AzureKeyVault":
-                problems.append(f"the encryption protector is {key}, not a Key Vault key")
-        yield Result.of(db["id"], not problems,
-                        "TDE enabled" + (f" with an {key} protector" if key else ""),
-                        "; ".join(problems))
+    dbs = [db for db in ctx.resources("Microsoft.Sql/servers/databases")
+           if db.get("name") != "master"]
+    yield from each(dbs, resource=lambda db: db["id"],
+                    judge=lambda db: _judge(ctx, db, require_cmk))
+
+
+def _judge(ctx: AzureContext, db: dict[str, Any], require_cmk: bool) -> Iterator[Result]:
+    tde = ctx.arm(f"{db['id']}/transparentDataEncryption/current", API) or {}
+    state = (tde.get("properties") or {}).get("state") or "unknown"
+    problems = [] if state == "Enabled" else [f"TDE is {state}"]
+    key = ""
+    if require_cmk:
+        prot = ctx.arm(f"{parent_of(db['id'])}/encryptionProtector/current", API) or {}
+        key = (prot.get("properties") or {}).get("serverKeyType") or "ServiceManaged"
+        if key != "AzureKeyVault":
+            problems.append(f"the encryption protector is {key}, not a Key Vault key")
+    yield Result.of(db["id"], not problems,
+                    "TDE enabled" + (f" with an {key} protector" if key else ""),
+                    "; ".join(problems))

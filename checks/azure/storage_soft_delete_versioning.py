@@ -6,9 +6,11 @@ from typing import Any
 from checks.azure._util import GRAPH
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 API = "2023-05-01"
+"""Microsoft.Storage blobServices (stable)."""
+BLOB_KINDS = ("StorageV2", "BlobStorage", "BlockBlobStorage", "Storage")
 
 
 @check(
@@ -23,27 +25,32 @@ def storage_soft_delete_versioning(
 ) -> Iterator[Result]:
     """Storage accounts keep deleted blobs and containers recoverable and version blobs.
 
-    One result per storage account with a blob service (ARM blobServices/default). Fails when
-    blob or container soft delete is off or keeps deletions fewer than `min_days` days, or
-    (unless `require_versioning` is false) blob versioning is off.
+    One result per storage account with a blob service (ARM blobServices/default). Passes when
+    blob and container soft delete are enabled for at least `min_days` days and (unless
+    `require_versioning` is false) blob versioning is on; fails otherwise. FileStorage accounts
+    (no blob service) get no result. An account whose blob service cannot be read gets an
+    `error` result; the other accounts keep theirs.
     """
-    kinds = ("StorageV2", "BlobStorage", "BlockBlobStorage", "Storage")
-    for account in ctx.resources("Microsoft.Storage/storageAccounts"):
-        if account.get("kind") and account["kind"] not in kinds:
-            continue  # FileStorage accounts have no blob service
-        svc = ctx.arm(f"{account['id']}/blobServices/default", API) or {}
-        p = svc.get("properties") or {}
-        problems = [
-            *_retention(p.get("deleteRetentionPolicy"), "blob soft delete", min_days),
-            *_retention(p.get("containerDeleteRetentionPolicy"), "container soft delete",
-                        min_days),
-        ]
-        if require_versioning and p.get("isVersioningEnabled") is not True:
-            problems.append("blob versioning is off")
-        yield Result.of(account["id"], not problems,
-                        f"blob and container soft delete >= {min_days} days"
-                        + (", versioning on" if require_versioning else ""),
-                        "; ".join(problems))
+    accounts = [a for a in ctx.resources("Microsoft.Storage/storageAccounts")
+                if not a.get("kind") or a["kind"] in BLOB_KINDS]
+    yield from each(accounts, resource=lambda a: a["id"],
+                    judge=lambda a: _judge(ctx, a, min_days, require_versioning))
+
+
+def _judge(ctx: AzureContext, account: dict[str, Any], min_days: int,
+           require_versioning: bool) -> Iterator[Result]:
+    svc = ctx.arm(f"{account['id']}/blobServices/default", API) or {}
+    p = svc.get("properties") or {}
+    problems = [
+        *_retention(p.get("deleteRetentionPolicy"), "blob soft delete", min_days),
+        *_retention(p.get("containerDeleteRetentionPolicy"), "container soft delete", min_days),
+    ]
+    if require_versioning and p.get("isVersioningEnabled") is not True:
+        problems.append("blob versioning is off")
+    yield Result.of(account["id"], not problems,
+                    f"blob and container soft delete >= {min_days} days"
+                    + (", versioning on" if require_versioning else ""),
+                    "; ".join(problems))
 
 
 def _retention(policy: Any, what: str, min_days: int) -> list[str]:

@@ -9,7 +9,8 @@ Used by `evidence demo` and by the test suite (with a trustme certificate). It s
   queries of the form `<table> | where type in~ ('<type>', …) …` (objectArray, `$skipToken`
   paging); any other `GET /subscriptions/…` path from `Estate.arm` (lists paged on `nextLink`);
 - `GET /v1.0/…` from `Estate.graph` (collections paged on `@odata.nextLink`).
-A subscription in `Estate.forbidden` answers 403 AuthorizationFailed, as ARM does.
+A subscription in `Estate.forbidden`, or a path in `Estate.denied`, answers 403
+AuthorizationFailed in ARM's own error shape; `AzureFake.log` lists every request answered.
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ class Estate:
     """Microsoft Graph path (from /v1.0) -> body (or FakeError)."""
     forbidden: set[str] = field(default_factory=set)
     """Subscriptions this identity may not read (403 AuthorizationFailed)."""
+    denied: set[str] = field(default_factory=set)
+    """ARM paths (case-insensitive, without query) this identity may not read: 403
+    AuthorizationFailed naming the path as the scope, as ARM answers a missing role."""
     bad_secret: str = "wrong-secret"
     """A client secret the authority rejects."""
 
@@ -91,6 +95,9 @@ class AzureFake:
         self.page_size = page_size
         self.requests: Counter[tuple[str, str]] = Counter()
         self.log: list[tuple[str, str]] = []
+        """(method, path) of every request answered, in order."""
+        self.urls: list[str] = []
+        """The full target (path and query, e.g. api-version) of every GET answered."""
         self._lock = threading.Lock()
         fake = self
 
@@ -122,11 +129,14 @@ class AzureFake:
                 self.estate = estate
             self.requests.clear()
             self.log.clear()
+            self.urls.clear()
 
-    def count(self, method: str, kind: str, path: str) -> None:
+    def count(self, method: str, kind: str, path: str, url: str = "") -> None:
         with self._lock:
             self.requests[(method, kind)] += 1
             self.log.append((method, path))
+            if url:
+                self.urls.append(url)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -174,7 +184,7 @@ class _Handler(BaseHTTPRequestHandler):
                              "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode"})
             return
         kind = "graph" if path.startswith("/v1.0/") or path.startswith("/beta/") else "arm"
-        fake.count("GET", kind, path)
+        fake.count("GET", kind, path, self.path)
         if not self._authorised():
             return
         if kind == "graph":
@@ -192,6 +202,8 @@ class _Handler(BaseHTTPRequestHandler):
                                   f"The subscription '{sub}' could not be found."))
         elif sub in estate.forbidden:
             self._error(_denied(sub))
+        elif path.lower() in {d.lower().rstrip("/") for d in estate.denied}:
+            self._error(_denied(sub, path))
         elif len(parts) == 3:
             self._send(200, self._sub(sub))
         else:
@@ -285,7 +297,10 @@ def _lookup(table: dict[str, Any], path: str) -> Any:
     return None
 
 
-def _denied(sub: str) -> FakeError:
+def _denied(sub: str, scope: str = "") -> FakeError:
+    """ARM's answer to a caller without the role: 403, code AuthorizationFailed."""
     return FakeError(403, "AuthorizationFailed",
-                     "The client does not have authorization to perform action over scope "
-                     f"'/subscriptions/{sub}' or the scope is invalid.")
+                     "The client 'evidence' with object id 'oid-evidence' does not have "
+                     "authorization to perform action 'read' over scope "
+                     f"'{scope or '/subscriptions/' + sub}' or the scope is invalid. If access "
+                     "was recently granted, please refresh your credentials.")
