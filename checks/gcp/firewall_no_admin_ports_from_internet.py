@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from checks.gcp._assets import LIST_RESOURCE, data, verdict
+from checks._network import ADMIN_PORTS, describe, exposures
+from checks._network_dialects import gcp_rules
+from checks.gcp._assets import LIST_RESOURCE, data
 from collector.cloud.gcp import GcpContext
-from collector.model import Result
+from collector.model import Result, Status
 from collector.plugin import check
 
-INTERNET = ("0.0.0.0/0", "::/0")
+COMPUTE = "//compute.googleapis.com/"
 
 
 @check(
@@ -18,42 +20,43 @@ INTERNET = ("0.0.0.0/0", "::/0")
     criteria=("CC6.6",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    version="2",
 )
 def firewall_no_admin_ports_from_internet(
-    ctx: GcpContext, *, admin_ports: tuple[int, ...] = (22, 3389)
+    ctx: GcpContext, *, admin_ports: tuple[int, ...] = ADMIN_PORTS
 ) -> Iterator[Result]:
-    """VPC firewall rules allow no ingress from the internet to SSH, RDP or all ports.
+    """VPC firewall rules allow no ingress from the internet to administration ports.
 
-    One result per enabled INGRESS allow rule (resource: its full name). A rule fails when its
-    `sourceRanges` include 0.0.0.0/0 or ::/0 and it allows protocol `all`, or TCP with no port
-    list or a port range covering one of `admin_ports`. Target tags and service accounts are
-    not considered (the rule may apply to no instance today).
+    One result per VPC network that has firewall rules (resource: the network's full name,
+    e.g. //compute.googleapis.com/projects/p/global/networks/default), because a network's
+    rules decide together. Fails when its enabled INGRESS rules, in priority order (lowest
+    number first, deny before allow at equal priority), admit the whole internet (every
+    public IPv4 address, e.g. 0.0.0.0/0 or 0.0.0.0/1 + 128.0.0.0/1, or all of IPv6 global
+    unicast) on TCP or UDP to one of `admin_ports`; passes otherwise, naming no rule. `all`
+    or a missing `ports` list opens every port; ICMP, ESP, AH and others open none. A rule
+    with no source at all has source 0.0.0.0/0; sourceTags and source service accounts are
+    never the internet. Disabled and EGRESS rules do not count. Target tags, target service
+    accounts and destinationRanges: an allow counts as if it reached every instance, a deny
+    scoped by them shadows nothing, so the check may fail a network no single instance of
+    which is exposed, but never passes one that is. Not judged: hierarchical and network
+    firewall policies.
     """
-    ports = sorted({int(p) for p in admin_ports})
-    for rule in ctx.assets("compute.googleapis.com/Firewall"):
-        d = data(rule)
-        if d.get("direction", "INGRESS") != "INGRESS" or d.get("disabled"):
-            continue
-        if not d.get("allowed"):
-            continue
-        sources = [r for r in d.get("sourceRanges") or [] if r in INTERNET]
-        exposed = [e for allow in d.get("allowed") or [] for e in _reached(allow, ports)]
-        bad = bool(sources and exposed)
-        yield verdict(ctx, rule, not bad,
-                      "does not open administration ports to the internet",
-                      f"allows {', '.join(exposed)} from {', '.join(sources)}")
+    networks: dict[str, list[Mapping[str, Any]]] = {}
+    for asset in ctx.assets("compute.googleapis.com/Firewall"):
+        networks.setdefault(_network(asset), []).append(asset)
+    for network, assets in sorted(networks.items()):
+        found = exposures(gcp_rules(data(a) for a in assets), admin_ports)
+        yield Result(network, Status.FAIL if found else Status.PASS,
+                     f"the internet reaches {describe(found)}" if found
+                     else "no ingress rule lets the internet reach an administration port",
+                     scope=ctx.scope_of(assets[0]))
 
 
-def _reached(allow: Mapping[str, Any], ports: list[int]) -> list[str]:
-    protocol = str(allow.get("IPProtocol") or allow.get("ipProtocol") or "").lower()
-    if protocol == "all":
-        return ["all protocols and ports"]
-    if protocol not in ("tcp", "6"):
-        return []
-    ranges = allow.get("ports") or ["0-65535"]
-    out: list[str] = []
-    for spec in ranges:
-        low, _, high = str(spec).partition("-")
-        lo, hi = int(low), int(high or low)
-        out.extend(f"tcp:{p}" for p in ports if lo <= p <= hi)
-    return out
+def _network(asset: Mapping[str, Any]) -> str:
+    """The full resource name of a rule's network (its `network` URL, full or partial)."""
+    url = str(data(asset).get("network") or "global/networks/default")
+    at = url.find("projects/")
+    if at >= 0:
+        return COMPUTE + url[at:]
+    project = str(asset.get("name", "")).split("/global/")[0]
+    return f"{project}/{url.lstrip('/')}"
