@@ -19,11 +19,13 @@ the shards of an Indexed Job share one database.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import logging
 import os
 import re
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -34,7 +36,7 @@ from typing import Protocol
 from sqlalchemy import Connection, text
 
 from collector.cloud.base import UnavailableScope
-from storage import Repository
+from storage import Repository, StorageError
 
 log = logging.getLogger("evidence.locks")
 
@@ -161,11 +163,9 @@ class ScopeLocks:
 
     def _try_file(self, provider: str, scope: str) -> Lease | None:
         assert self._dir is not None
-        self._dir.mkdir(parents=True, exist_ok=True)
         readable = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{provider}-{scope}")[:80]
         digest = hashlib.sha256(f"{provider}\0{scope}".encode()).hexdigest()[:16]
-        path = self._dir / f"{readable}-{digest}.lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = open_lock_file(self._dir, f"{readable}-{digest}.lock")
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -178,3 +178,37 @@ class ScopeLocks:
             os.ftruncate(fd, 0)
             os.write(fd, f"{os.getpid()}\n".encode())
         return _Once(partial(_file_free, fd))
+
+
+def open_lock_file(directory: Path, name: str) -> int:
+    """Open (creating) the lock file ``directory/name``: 0600 whatever the umask, in a 0700
+    directory, never through a symbolic link (a link planted at the path, or as the directory,
+    is refused with StorageError and its target left untouched)."""
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as e:
+        raise StorageError(f"cannot create the lock directory {directory}: "
+                           f"{e.strerror or e}") from e
+    if directory.is_symlink():
+        raise StorageError(f"the lock directory {directory} is a symbolic link; refusing to "
+                           "follow it (remove it; evidence recreates the directory)")
+    path = directory / name
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise StorageError(f"the lock file {path} is a symbolic link; refusing to follow "
+                               "it (remove it; evidence recreates lock files)") from e
+        raise StorageError(f"cannot open the lock file {path}: {e.strerror or e}") from e
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise StorageError(f"the lock file {path} is not a regular file; remove it")
+        if stat.S_IMODE(mode) != 0o600:
+            with contextlib.suppress(PermissionError):  # another user's file: still lockable
+                os.fchmod(fd, 0o600)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd

@@ -9,6 +9,7 @@ with "database is locked"; plain deferred ``BEGIN`` for reads (:func:`read_tx`).
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import time
@@ -29,16 +30,35 @@ _WRITE_OPTION = "evidence_write"
 _SUPPORTED = "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DB"
 
 
+class DatabaseUnavailable(StorageError):
+    """The database server cannot be reached or dropped the connection (an outage, not bad
+    input): the command stops, and what was already stored stays stored."""
+
+
+_SECRET_KEYS = ("password", "sslpassword")
+"""Query-string parameters that carry a secret (libpq connection parameters)."""
+_SECRET_QUERY = re.compile(r"([?&](?:password|sslpassword)=)[^&]*", re.IGNORECASE)
+
+
 def parse_url(url: str) -> URL:
-    """Parse and check a database URL; ``postgresql://`` means ``postgresql+psycopg://``."""
+    """Parse and check a database URL; ``postgresql://`` means ``postgresql+psycopg://``.
+
+    A password containing ``@`` (not percent-encoded) is taken whole, up to the last ``@``
+    before the host, and a ``?password=`` query parameter becomes the URL's password, so that
+    both are masked in every message.
+    """
     try:
-        parsed = make_url(url)
+        parsed = _normalise_password(make_url(url), url)
     except (exc.ArgumentError, ValueError) as e:
         raise StorageError(f"invalid database URL {mask(url)!r}: expected {_SUPPORTED}") from e
     backend, _, driver = parsed.drivername.partition("+")
     if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
         return parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite" and driver in ("", "pysqlite"):
+        if parsed.host or parsed.username or parsed.port:
+            raise StorageError(
+                f"invalid SQLite URL {mask(url)!r}: a SQLite URL has no host; use "
+                "sqlite:///relative/path.db or sqlite:////absolute/path.db")
         if parsed.database in (None, "", ":memory:"):
             raise StorageError(
                 "in-memory SQLite is not supported (it cannot be shared between connections); "
@@ -51,13 +71,34 @@ def parse_url(url: str) -> URL:
     )
 
 
+def _normalise_password(parsed: URL, raw: str) -> URL:
+    """Take an un-encoded ``@`` inside the password whole; move ``?password=`` to the URL."""
+    _, sep, rest = raw.partition("://")
+    authority = rest.split("/", 1)[0].split("?", 1)[0]
+    if sep and authority.count("@") > 1 and parsed.password is not None:
+        userinfo, _, hostport = authority.rpartition("@")
+        user, _, password = userinfo.partition(":")
+        host, _, port = hostport.rpartition(":") if ":" in hostport else (hostport, "", "")
+        parsed = parsed.set(username=user or None, password=password, host=host or None,
+                            port=int(port) if port else None)
+    for key in _SECRET_KEYS[:1]:
+        if key in parsed.query and parsed.password is None:
+            value = parsed.query[key]
+            parsed = parsed.set(password=value if isinstance(value, str) else value[-1])
+            parsed = parsed.difference_update_query([key])
+    return parsed
+
+
 def mask(url: str | URL) -> str:
-    """Render a URL with its password replaced by ``***``; never fails."""
-    try:
-        parsed = url if isinstance(url, URL) else make_url(url)
-        return parsed.render_as_string(hide_password=True)
-    except Exception:  # unparsable: hide anything between ':' and '@' in the authority
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", str(url))
+    """Render a URL with its password (also ``?password=`` and an ``@`` inside it) replaced by
+    ``***``; never fails. Masks too much rather than too little."""
+    if isinstance(url, URL):
+        shown = url.render_as_string(hide_password=True)
+    else:
+        # Hide everything between the user name's ':' and the LAST '@' (a password may hold
+        # '@', '/', '?'), then any secret query parameter.
+        shown = re.sub(r"(://[^:/@?]*:).*@", r"\1***@", str(url))
+    return _SECRET_QUERY.sub(r"\1***", shown)
 
 
 def one_line(error: BaseException, *, secret: str | None = None) -> str:
@@ -69,32 +110,95 @@ def one_line(error: BaseException, *, secret: str | None = None) -> str:
     return text[:500]
 
 
-def make_engine(url: URL) -> Engine:
-    """Create the engine for a checked URL (see :func:`parse_url`), with our connection setup."""
+def make_engine(url: URL, *, read_only: bool = False) -> Engine:
+    """Create the engine for a checked URL (see :func:`parse_url`), with our connection setup.
+
+    ``read_only``: the engine can never write. SQLite opens the file with ``mode=ro`` (and
+    ``immutable=1`` when neither the file nor its directory can be written and no ``-wal``
+    exists, so a read-only copy or mount is readable); PostgreSQL sessions get
+    ``default_transaction_read_only``. A read-only engine never creates the database.
+    """
     if url.get_backend_name() == "sqlite":
-        return _sqlite_engine(url)
+        return _sqlite_engine(url, read_only=read_only)
     connect_args: dict[str, Any] = {}
     if "connect_timeout" not in url.query:
         connect_args["connect_timeout"] = 10
     try:
-        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     except ImportError as e:  # the psycopg driver is not installed
         raise StorageError(
             "PostgreSQL support needs psycopg: pip install 'cloud-evidence-collector[postgres]'"
         ) from e
+    except exc.ArgumentError as e:
+        raise StorageError(f"invalid database URL {mask(url)!r}: {one_line(e)}") from e
+    if read_only:
+        @event.listens_for(engine, "connect")
+        def _read_only(dbapi_connection: Any, _record: Any) -> None:
+            autocommit = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET default_transaction_read_only = on")
+            dbapi_connection.autocommit = autocommit
+    return engine
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def sqlite_path(url: URL) -> Path:
+    """The database file of a SQLite URL (``~`` expanded)."""
+    return Path(url.database or "").expanduser()
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty database file 0600 whatever the umask, never through a symlink.
+
+    SQLite gives the ``-wal`` and ``-shm`` files the mode of the database file, so they are
+    0600 too. An empty file is a valid empty database."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as e:
+        raise StorageError(f"cannot create the directory for {str(path)!r}: "
+                           f"{e.strerror or e}") from e
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        return  # exists (or a symlink to one, which SQLite follows as the user meant)
+    except OSError as e:
+        raise StorageError(f"cannot create the database {str(path)!r}: {e.strerror or e}") from e
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _read_only_uri(path: Path) -> str:
+    """A ``file:`` URI opening ``path`` read-only (immutable when nothing can change it)."""
+    if not path.is_file():
+        raise StorageError(f"no evidence database at {str(path)!r} (read commands never "
+                           "create one; `evidence collect` or `evidence db upgrade` does)")
+    absolute = path.resolve()
+    uri = f"{absolute.as_uri()}?mode=ro"
+    wal = absolute.with_name(absolute.name + "-wal")
+    writable = os.access(absolute, os.W_OK) and os.access(absolute.parent, os.W_OK)
+    if not writable and not wal.exists():
+        uri += "&immutable=1"  # SQLite could not create the -shm a WAL reader needs
+    return uri
+
+
+def _sqlite_engine(url: URL, *, read_only: bool = False) -> Engine:
     """SQLite engine: WAL, busy timeout, foreign keys, BEGIN IMMEDIATE for writers."""
     database = url.database or ""
-    if not database.startswith("file:"):
-        try:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise StorageError(f"cannot create the directory for {database!r}: {e}") from e
-    engine = create_engine(
-        url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
-    )
+    connect_args: dict[str, Any] = {"timeout": BUSY_TIMEOUT_S, "check_same_thread": False}
+    if read_only and not database.startswith("file:"):
+        uri = _read_only_uri(sqlite_path(url))
+        connect_args["uri"] = True
+
+        def creator() -> sqlite3.Connection:
+            return sqlite3.connect(uri, **connect_args)
+
+        engine = create_engine(url, creator=creator)
+    else:
+        if not database.startswith("file:"):
+            _create_private(sqlite_path(url))
+        engine = create_engine(url, connect_args=connect_args)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -103,7 +207,10 @@ def _sqlite_engine(url: URL) -> Engine:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            _use_wal(cursor)
+            if read_only:
+                cursor.execute("PRAGMA query_only = ON")
+            else:
+                _use_wal(cursor)
         finally:
             cursor.close()
 
@@ -134,8 +241,21 @@ def _use_wal(cursor: Any) -> None:
             time.sleep(0.1)
 
 
-def _translate(e: exc.DBAPIError, what: str) -> StorageError:
-    """Turn a driver error into a one-line StorageError."""
+def unavailable(e: BaseException) -> bool:
+    """Whether a driver error means the database server is unreachable or went away (a
+    PostgreSQL outage), as opposed to a bad request or a SQLite file problem."""
+    if isinstance(e, exc.DBAPIError) and e.connection_invalidated:
+        return True
+    return (isinstance(e, (exc.OperationalError, exc.InterfaceError))
+            and not isinstance(getattr(e, "orig", None), sqlite3.Error))
+
+
+def translate(e: exc.DBAPIError, what: str) -> StorageError:
+    """Turn a driver error into a one-line StorageError (:class:`DatabaseUnavailable` for an
+    outage)."""
+    if unavailable(e):
+        return DatabaseUnavailable(f"the database became unavailable during {what}: "
+                                   f"{one_line(e)}")
     if isinstance(e, exc.IntegrityError):
         return StorageError(f"{what} violates a database constraint: {one_line(e)}")
     return StorageError(f"database error during {what}: {one_line(e)}")
@@ -154,7 +274,7 @@ def write_tx(engine: Engine, what: str = "write") -> Iterator[Connection]:
             with conn.begin():
                 yield conn
     except exc.DBAPIError as e:
-        raise _translate(e, what) from e
+        raise translate(e, what) from e
 
 
 @contextmanager
@@ -167,4 +287,4 @@ def read_tx(engine: Engine, what: str = "read") -> Iterator[Connection]:
             with conn.begin():
                 yield conn
     except exc.DBAPIError as e:
-        raise _translate(e, what) from e
+        raise translate(e, what) from e

@@ -8,16 +8,38 @@ import sys
 import click
 
 from collector.cli.app import cli
-from collector.cli.errors import EXIT_USAGE, UserError
+from collector.cli.errors import (
+    EXIT_DB_UNAVAILABLE,
+    EXIT_USAGE,
+    EXIT_VERIFY,
+    TAMPER_ERRORS,
+    UserError,
+)
 from collector.plugin import CheckDefinitionError
 from config.loader import ConfigError
+from storage import errors as storage_errors
+from storage.db import DatabaseUnavailable, one_line, unavailable
 from storage.errors import StorageError
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "exit_code_of", "main"]
+
+
+def exit_code_of(exc: BaseException) -> int:
+    """The documented exit code of an error that ends a command (see `evidence --help`)."""
+    if isinstance(exc, DatabaseUnavailable) or unavailable(exc):
+        return EXIT_DB_UNAVAILABLE
+    tampered = tuple(t for t in (getattr(storage_errors, n, None) for n in TAMPER_ERRORS)
+                     if isinstance(t, type))
+    if tampered and isinstance(exc, tampered):
+        return EXIT_VERIFY
+    return EXIT_USAGE
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point: user errors become one line on stderr and exit code 2."""
+    """Console-script entry point: errors become one line on stderr and a documented exit code
+    (2 for user, configuration and output errors)."""
+    from sqlalchemy.exc import DBAPIError
+
     logging.basicConfig(level=logging.WARNING, format="evidence: %(levelname)s: %(message)s")
     try:
         code = cli.main(args=argv, prog_name="evidence", standalone_mode=False)
@@ -28,6 +50,13 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(EXIT_USAGE)
     except (ConfigError, StorageError, CheckDefinitionError, UserError) as exc:
-        click.echo(f"evidence: error: {exc}", err=True)
+        click.echo(f"evidence: error: {' '.join(str(exc).split())}", err=True)
+        sys.exit(exit_code_of(exc))
+    except DBAPIError as exc:  # a driver error no storage call translated (never a traceback)
+        click.echo(f"evidence: error: database: {one_line(exc)}", err=True)
+        sys.exit(exit_code_of(exc))
+    except OSError as exc:  # the environment refused: a full disk, a read-only file system...
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"evidence: error: {where}{exc.strerror or exc}", err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(code if isinstance(code, int) else 0)

@@ -15,9 +15,12 @@ EPILOG = """\b
 Exit codes:
   0  success
   1  the run completed with failing checks and --fail-on fail was given
-  2  usage or configuration error (one line says which file, key and what was expected)
+  2  usage, configuration or output error (one line says which file, key and what was
+     expected)
   3  the run was partial: some scopes or checks errored (see their results)
-  4  verify found the bundle altered or unverifiable
+  4  verify found the bundle altered or unverifiable; export found the database's chain altered
+  5  the database became unavailable during the command (retry when it is back; nothing
+     stored is lost, a cut-off run is sealed interrupted)
 """
 
 COMMANDS = {

@@ -78,7 +78,7 @@ def attachments(app: AppContext, criterion: str | None, fmt: str) -> None:
     """List manual evidence, oldest first; expired documents are flagged (as of today, UTC)."""
     cid = known_criterion(app, criterion) if criterion else None
     today = datetime.now(UTC).date()
-    records = app.repo.list_attachments(cid)
+    records = app.read_repo.list_attachments(cid)
     if fmt == "json":
         for r in records:
             click.echo(json.dumps(_json(r, today)))

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from collector.cli.context import AppContext
 from collector.cli.errors import EXIT_FAILING, EXIT_OK, EXIT_PARTIAL, UserError
+from collector.cli.params import Seconds
 from collector.locks import ScopeLocks
 from collector.output.tables import print_summary, stdout_console
 from collector.plan import Selection, select_checks
@@ -37,12 +38,12 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> S
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--lock-wait and --grace: how a run shares scopes and how it stops (collect, schedule)."""
     command = click.option(
-        "--grace", type=click.FloatRange(0), default=DEFAULT_GRACE, show_default=True,
+        "--grace", type=Seconds(), default=DEFAULT_GRACE, show_default=True,
         envvar="EVIDENCE_STOP_GRACE", show_envvar=True, metavar="SECONDS",
         help="On SIGTERM/SIGINT: how long the checks in flight may take to finish before the "
              "run is sealed as interrupted.")(command)
     return click.option(
-        "--lock-wait", type=click.FloatRange(0), default=DEFAULT_LOCK_WAIT, show_default=True,
+        "--lock-wait", type=Seconds(), default=DEFAULT_LOCK_WAIT, show_default=True,
         envvar="EVIDENCE_LOCK_WAIT", show_envvar=True, metavar="SECONDS",
         help="How long to wait for a scope that another collector is collecting before "
              "skipping it (recorded as ScopeBusy).")(command)

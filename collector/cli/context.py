@@ -45,6 +45,17 @@ class AppContext:
 
     @cached_property
     def repo(self) -> Repository:
+        """The database opened for writing: migrated to head, dead processes' runs reaped."""
         repo = Repository.open(self.database_url)
         reap_interrupted(repo)
         return repo
+
+    @cached_property
+    def read_repo(self) -> Repository:
+        """The database opened read-only (what read commands use): never migrated, reaped or
+        written, so it works on a read-only file, directory, mount or replica."""
+        if "repo" in self.__dict__:  # already open for writing in this process (the demo)
+            return self.repo
+        from storage.readonly import open_read_only
+
+        return open_read_only(self.database_url)

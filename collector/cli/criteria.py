@@ -23,7 +23,7 @@ def _stored_attachments(app: AppContext) -> list[AttachmentRecord]:
     url = parse_url(app.database_url)
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
         return []
-    return app.repo.list_attachments()
+    return app.read_repo.list_attachments()
 
 
 @click.command(help=f"""All SOC 2 criteria: automated checks, attachments and evidence status.

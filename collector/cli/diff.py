@@ -22,7 +22,7 @@ from collector.report.diff import DiffItem, diff_runs
 def diff(app: AppContext, run_a: str, run_b: str, fmt: str) -> None:
     """List what changed from RUN_A to RUN_B (ids, or `latest`): new failures, fixes,
     resources added and removed, and checks that ran in only one of them."""
-    d = diff_runs(app.repo, run_a, run_b)
+    d = diff_runs(app.read_repo, run_a, run_b)
     if fmt == "json":
         sys.stdout.write(json.dumps(d.to_dict(), indent=1, sort_keys=True) + "\n")
         return

@@ -8,7 +8,16 @@ EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 """The run was partial: some scopes or checks errored (their results say why)."""
 EXIT_VERIFY = 4
-"""`verify` found the bundle altered or unverifiable."""
+"""`verify` found the bundle altered or unverifiable, or `export` found the database's chain
+(or an index checked against it) altered."""
+EXIT_DB_UNAVAILABLE = 5
+"""The database became unreachable while the command ran (a PostgreSQL outage, a dropped
+connection). Nothing already stored is lost: a run cut off this way is sealed `interrupted`
+by the next command that opens the database for writing once it is back (`evidence collect`,
+`evidence db upgrade`). Retry when the database is up."""
+
+TAMPER_ERRORS = ("ChainBroken", "IndexTampered")
+"""Names of the `storage.errors` types meaning "the stored evidence was altered": exit 4."""
 
 
 class UserError(Exception):

@@ -13,11 +13,11 @@ import click
 from collector import __version__
 from collector.cli.context import AppContext
 from collector.cli.errors import UserError
+from collector.cli.params import DAY
 from collector.export.export import ExportResult, atomic_file, write_bundle
 from collector.export.signing import Signer, SigningKeyError, load_private
 from collector.export.source import ExportError, Selection, select_as_of, select_period
 
-DAY = click.DateTime(formats=["%Y-%m-%d"])
 DEFAULT_RETENTION_DAYS = 400
 """S3 Object Lock retention: a year's audit plus the report-writing months after it."""
 
@@ -41,9 +41,9 @@ def _selection(app: AppContext, start: datetime | None, end: datetime | None,
         raise UserError("--from and --to are both required (or --as-of DATE for Type I)")
     try:
         if as_of is not None:
-            return select_as_of(app.repo, as_of.date(), criteria)
+            return select_as_of(app.read_repo, as_of.date(), criteria)
         assert start is not None and end is not None
-        return select_period(app.repo, start.date(), end.date(), criteria)
+        return select_period(app.read_repo, start.date(), end.date(), criteria)
     except ExportError as e:
         raise UserError(str(e)) from e
 
@@ -97,7 +97,7 @@ def export(app: AppContext, start: datetime | None, end: datetime | None,
 
 def _write(app: AppContext, selection: Selection, signer: Signer | None,
            fh: IO[bytes]) -> ExportResult:
-    return write_bundle(app.repo, app.catalog, app.loaded.settings, selection, fh,
+    return write_bundle(app.read_repo, app.catalog, app.loaded.settings, selection, fh,
                         tool_version=__version__, signer=signer)
 
 

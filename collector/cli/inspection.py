@@ -26,7 +26,7 @@ from storage.canonical import format_utc
 @click.pass_obj
 def runs(app: AppContext, limit: int, fmt: str) -> None:
     """List collection runs, newest first, with status and chain position."""
-    records = app.repo.list_runs(limit)
+    records = app.read_repo.list_runs(limit)
     if fmt == "json":
         write_json_lines(({"run_id": r.run_id, "status": r.status,
                            "started_at": format_utc(r.started_at),
@@ -56,8 +56,8 @@ def results(app: AppContext, run_id: str, fmt: str, statuses: tuple[str, ...],
     """
     import fnmatch
 
-    run = app.repo.get_run(run_id)
-    rows = (r for r in result_rows(app.repo, run)
+    run = app.read_repo.get_run(run_id)
+    rows = (r for r in result_rows(app.read_repo, run)
             if (not statuses or r.status in statuses)
             and fnmatch.fnmatchcase(r.check_id, check_glob))
     fixes = {c.id: c.remediation for c in app.registry if c.remediation is not None}

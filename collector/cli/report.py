@@ -26,7 +26,7 @@ def period_report(app: AppContext, start: date, end: date, as_of: date | None) -
     seconds)."""
     try:
         return build_period_report(
-            app.repo, app.catalog, app.loaded.settings, start, end, as_of=as_of)
+            app.read_repo, app.catalog, app.loaded.settings, start, end, as_of=as_of)
     except ReportError as exc:
         raise UserError(str(exc)) from None
 

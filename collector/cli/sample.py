@@ -49,9 +49,9 @@ def sample(app: AppContext, criterion: str | None, control: str | None, start: d
     except ReportError as exc:
         raise UserError(str(exc)) from None
     settings = app.loaded.settings
-    chain = sealed_chain(app.repo)
+    chain = sealed_chain(app.read_repo)
     runs = period_runs(chain, start.date(), last)
-    mappings = RunMappings(app.repo)
+    mappings = RunMappings(app.read_repo)
     if control is not None:
         found = [c for c in settings.controls if c.id == control]
         if not found:
@@ -71,7 +71,7 @@ def sample(app: AppContext, criterion: str | None, control: str | None, start: d
         def counts(run: RunRecord, rs: ResultSetRecord) -> bool:
             return cid in mappings.of(run).get(rs.check_id, ((), ""))[0]
 
-    rows = app.repo.result_sets_of_runs([r.run_id for r in runs])
+    rows = app.read_repo.result_sets_of_runs([r.run_id for r in runs])
     population = build_population(runs, rows, counts, freq, start.date(), last)
     drawn = draw(target, freq, start.date(), last, population, seed)
     _write(drawn, out_dir)

@@ -7,6 +7,7 @@ import click
 from collector.cli.collect import run_options
 from collector.cli.context import AppContext
 from collector.cli.errors import UserError
+from collector.cli.params import Seconds
 from collector.locks import ScopeLocks
 from collector.plan import Selection, select_checks
 from collector.runner import Runner
@@ -15,7 +16,7 @@ from collector.scheduler import DEFAULT_MISFIRE_GRACE, Scheduler
 
 @click.command()
 @click.option("--run-now", is_flag=True, help="Also collect once at start.")
-@click.option("--misfire-grace", type=click.FloatRange(1), default=DEFAULT_MISFIRE_GRACE,
+@click.option("--misfire-grace", type=Seconds(1, 7 * 86400), default=DEFAULT_MISFIRE_GRACE,
               show_default=True, metavar="SECONDS",
               help="A fire that is late by up to this much (busy, or the container was down) "
                    "still runs, once; also bounds the catch-up at start.")

@@ -59,6 +59,11 @@ def test_sigkill_mid_collect_leaves_run_interrupted_and_chain_intact(
             victim.kill()
     killed_id = running[0].run_id
 
+    # Read commands never write; the next command that opens the database for writing seals
+    # the dead process's run (here `db upgrade`; in production the next collect).
+    sealer = subprocess.run([sys.executable, "-m", "collector", "db", "upgrade"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert sealer.returncode == 0, sealer.stderr
     listed = subprocess.run([sys.executable, "-m", "collector", "runs", "--format", "json"],
                             env=env, capture_output=True, text=True, timeout=60)
 

@@ -46,6 +46,7 @@ def test_missing_explicit_config_file(tmp_path: Path, capsys: Capsys) -> None:
 
 
 def test_unknown_run_id(tmp_path: Path, capsys: Capsys) -> None:
+    assert run_cli(capsys, "--db", f"sqlite:///{tmp_path}/e.db", "db", "upgrade").code == 0
     res = run_cli(capsys, "--db", f"sqlite:///{tmp_path}/e.db", "results", "--run", "nope")
     assert res.code == 2
     assert "nope" in res.err and len(res.err.strip().splitlines()) == 1

@@ -32,8 +32,11 @@ def test_a_json_report_imports_none_of_the_heavy_modules(tmp_path: Path) -> None
     probe = ("import sys\nfrom collector.cli import main\ntry:\n    main(sys.argv[1:])\n"
              "except SystemExit:\n    pass\n"
              f"sys.stderr.write(repr([m for m in {HEAVY!r} if m in sys.modules]))\n")
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    subprocess.run([sys.executable, "-m", "collector", "--db", db, "db", "upgrade"],
+                   capture_output=True, check=True, cwd=tmp_path)  # read commands never create
     done = subprocess.run(
-        [sys.executable, "-c", probe, "--db", f"sqlite:///{tmp_path / 'e.db'}", "report",
+        [sys.executable, "-c", probe, "--db", db, "report",
          "--from", "2026-01-01", "--to", "2026-01-02", "--format", "json"],
         capture_output=True, text=True, check=True, cwd=tmp_path)
     assert json.loads(done.stdout)["runs_expected"] == 2
