@@ -155,7 +155,8 @@ def _first_line(e: Exception) -> str:
     return lines[0] if lines else type(e).__name__
 
 
-def signature_holds(key: Ed25519PublicKey, signature: bytes, data: bytes) -> bool:
+def signature_holds(key: Ed25519PublicKey, signature: bytes | bytearray,
+                    data: bytes | bytearray) -> bool:
     """Whether ``signature`` is ``key``'s signature of ``data``."""
     try:
         key.verify(signature, data)

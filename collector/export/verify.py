@@ -149,8 +149,8 @@ class BundleVerifier:
             raise unparsed[0]
         return None if top is None else RunFile(got_sha, top.result())
 
-    def _signature(self, man: Manifest, body: bytes,
-                   signature: bytes | None) -> tuple[str | None, bool]:
+    def _signature(self, man: Manifest, body: bytearray,
+                   signature: bytearray | None) -> tuple[str | None, bool]:
         """Check manifest.sig against what the manifest says; return the signer's key
         fingerprint and whether it was the embedded key (``(None, False)`` if unsigned)."""
         if man.key_sha256 is None:

@@ -53,7 +53,7 @@ class Manifest:
     key_pem: str | None
 
 
-def parse(body: bytes, members: int, limits: Limits) -> Manifest:
+def parse(body: bytes | bytearray, members: int, limits: Limits) -> Manifest:
     """Parse and check manifest.json; ``members`` is how many entries the archive has."""
     containers = body.count(b"{") + body.count(b"[")
     if containers > 2 * members + 64:

@@ -43,8 +43,8 @@ class Limits:
     """Deflate cannot exceed about 1032:1, so a higher declared ratio is a lie or a bomb."""
     ratio_floor_bytes: int = 1 << 20
     """Members smaller than this are exempt from the ratio check."""
-    max_manifest_bytes: int = 64 << 20
-    """manifest.json: about 130 bytes per listed file, so room for ~500,000 files."""
+    max_manifest_bytes: int = 32 << 20
+    """manifest.json: about 130 bytes per listed file, so room for ~250,000 files."""
     max_signature_bytes: int = 1024
     max_depth: int = 32
     """JSON nesting allowed in manifest.json and in the top level of a run manifest."""
@@ -131,14 +131,15 @@ def stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int,
     return size
 
 
-def read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-    """A small member's bytes (at most ``limit``: larger is Failed, without reading it all)."""
+def read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytearray:
+    """A small member's bytes (at most ``limit``: larger is Failed, without reading it all;
+    held once, in a bytearray, not as chunks joined into a second copy)."""
     if info.file_size > limit:
         raise Failed(f"{info.filename}: declares {info.file_size} bytes; at most {limit} are "
                      "allowed")
-    held: list[bytes] = []
-    stream(archive, info, limit, held.append)
-    return b"".join(held)
+    held = bytearray()
+    stream(archive, info, limit, held.extend)
+    return held
 
 
 def _one_line(e: BaseException) -> str:

@@ -1,0 +1,1 @@
+"""Benchmark: peak memory of `evidence verify` on hostile bundles (``python -m bench.verify``)."""
