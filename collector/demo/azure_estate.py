@@ -35,11 +35,7 @@ def build_azure_estate() -> Estate:
     """prod is mostly well configured; dev has the usual gaps."""
     e = Estate(TENANT, subscriptions={PROD: "acme-prod", DEV: "acme-dev"})
     for sub, good in ((PROD, True), (DEV, False)):
-        _storage(e, sub, good)
-        _databases(e, sub, good)
-        _network(e, sub, good)
-        _security(e, sub, good)
-        _compute(e, sub, good)
+        populate(e, sub, good)
     e.graph["/v1.0/policies/identitySecurityDefaultsEnforcementPolicy"] = {"isEnabled": False}
     e.graph["/v1.0/identity/conditionalAccess/policies"] = {"value": [{
         "displayName": "Require MFA for all users", "state": "enabled",
@@ -52,9 +48,23 @@ def build_azure_estate() -> Estate:
     return e
 
 
-def _storage(e: Estate, sub: str, good: bool) -> None:
+def populate(e: Estate, sub: str, good: bool, n: str = "") -> None:
+    """One subscription's resources for every Azure check, well (`good`) or badly configured.
+
+    `n` (digits) is appended to every resource name, so one subscription can hold several
+    copies (a test estate with two resources behind every per-resource read); subscription-wide
+    settings (diagnostic settings, security contacts, Defender plans) are written once, by the
+    copy with no suffix."""
+    _storage(e, sub, good, n)
+    _databases(e, sub, good, n)
+    _network(e, sub, good, n)
+    _security(e, sub, good, n)
+    _compute(e, sub, good, n)
+
+
+def _storage(e: Estate, sub: str, good: bool, n: str) -> None:
     sa = e.add(resource(sub, "data", "Microsoft.Storage/storageAccounts",
-                        "acmedata" + sub[:4], {
+                        "acmedata" + sub[:4] + n, {
                             "supportsHttpsTrafficOnly": True,
                             "minimumTlsVersion": "TLS1_2" if good else "TLS1_0",
                             "allowBlobPublicAccess": not good,
@@ -68,7 +78,7 @@ def _storage(e: Estate, sub: str, good: bool) -> None:
         "deleteRetentionPolicy": {"enabled": good, "days": days},
         "containerDeleteRetentionPolicy": {"enabled": good, "days": days},
         "isVersioningEnabled": good}}
-    kv = e.add(resource(sub, "sec", "Microsoft.KeyVault/vaults", "acme-kv-" + sub[:4], {
+    kv = e.add(resource(sub, "sec", "Microsoft.KeyVault/vaults", "acme-kv-" + sub[:4] + n, {
         "enableSoftDelete": True, "enablePurgeProtection": good}))
     exp = {"enabled": True, "exp": 1893456000} if good else {"enabled": True}
     rotation = {"lifetimeActions": [{"action": {"type": "Rotate"},
@@ -81,13 +91,15 @@ def _storage(e: Estate, sub: str, good: bool) -> None:
     ws = f"/subscriptions/{PROD}/resourceGroups/logs/providers/Microsoft.OperationalInsights/" \
          "workspaces/acme-central"
     e.arm[ws] = {"properties": {"retentionInDays": 730}}
+    if n:
+        return
     e.arm[f"/subscriptions/{sub}/providers/Microsoft.Insights/diagnosticSettings"] = {"value": [
         {"name": "activity-to-law", "properties": {"workspaceId": ws,
                                                    "logs": ALL_LOGS if good else ALL_LOGS[:2]}}]}
 
 
-def _databases(e: Estate, sub: str, good: bool) -> None:
-    srv = e.add(resource(sub, "db", "Microsoft.Sql/servers", "acme-sql-" + sub[:4], {
+def _databases(e: Estate, sub: str, good: bool, n: str) -> None:
+    srv = e.add(resource(sub, "db", "Microsoft.Sql/servers", "acme-sql-" + sub[:4] + n, {
         "minimalTlsVersion": "1.2" if good else "1.0",
         "publicNetworkAccess": "Disabled" if good else "Enabled"}))
     db = e.add(resource(sub, "db", "Microsoft.Sql/servers/databases",
@@ -104,7 +116,7 @@ def _databases(e: Estate, sub: str, good: bool) -> None:
         e.arm[f"{srv['id']}/sqlVulnerabilityAssessments/default"] = {
             "properties": {"state": "Enabled"}}
     pg = e.add(resource(sub, "db", "Microsoft.DBforPostgreSQL/flexibleServers",
-                        "acme-pg-" + sub[:4], {
+                        "acme-pg-" + sub[:4] + n, {
                             "backup": {"geoRedundantBackup": "Enabled" if good else "Disabled",
                                        "backupRetentionDays": 14 if good else 7},
                             "highAvailability": {"mode": "ZoneRedundant" if good else "Disabled"}}))
@@ -114,20 +126,21 @@ def _databases(e: Estate, sub: str, good: bool) -> None:
         "properties": {"value": "TLSv1.2"}}
 
 
-def _network(e: Estate, sub: str, good: bool) -> None:
-    nsg = e.add(resource(sub, "net", "Microsoft.Network/networkSecurityGroups", "app-nsg", {
+def _network(e: Estate, sub: str, good: bool, n: str) -> None:
+    nsg = e.add(resource(sub, "net", "Microsoft.Network/networkSecurityGroups", "app-nsg" + n, {
         "securityRules": [{"name": "allow-https" if good else "allow-ssh", "properties": {
             "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
             "sourceAddressPrefix": "Internet",
             "destinationPortRange": "443" if good else "22"}}]}))
-    vnet = e.add(resource(sub, "net", "Microsoft.Network/virtualNetworks", "vnet", {"subnets": [
+    vnet = e.add(resource(sub, "net", "Microsoft.Network/virtualNetworks", "vnet" + n, {"subnets": [
         {"id": f"/subscriptions/{sub}/resourceGroups/net/providers/Microsoft.Network/"
-               "virtualNetworks/vnet/subnets/app", "name": "app",
+               f"virtualNetworks/vnet{n}/subnets/app", "name": "app",
          "properties": {"networkSecurityGroup": {"id": nsg["id"]} if good else {}}}]}))
-    e.add(resource(sub, "NetworkWatcherRG", "Microsoft.Network/networkWatchers",
-                   "NetworkWatcher_eastus"))
+    if not n:
+        e.add(resource(sub, "NetworkWatcherRG", "Microsoft.Network/networkWatchers",
+                       "NetworkWatcher_eastus"))
     e.add(resource(sub, "NetworkWatcherRG", "Microsoft.Network/networkWatchers/flowLogs",
-                   "NetworkWatcher_eastus/app", {
+                   "NetworkWatcher_eastus/app" + n, {
                        "targetResourceId": nsg["id"] if good else vnet["id"], "enabled": True,
                        "retentionPolicy": {"enabled": True, "days": 90 if good else 7}}))
     ops = ("networkSecurityGroups", "networkSecurityGroups/securityRules",
@@ -139,14 +152,16 @@ def _network(e: Estate, sub: str, good: bool) -> None:
                 for v in ("write", "delete")]
     for op in covered if good else covered[:4]:
         e.add(resource(sub, "alerts", "Microsoft.Insights/activityLogAlerts",
-                       op.replace("/", "-").lower(), {
+                       op.replace("/", "-").lower() + n, {
                            "enabled": True, "scopes": [f"/subscriptions/{sub}"],
                            "actions": {"actionGroups": [{"actionGroupId": "secops"}]},
                            "condition": {"allOf": [{"field": "operationName", "equals": op}]}},
                        location="global"))
 
 
-def _security(e: Estate, sub: str, good: bool) -> None:
+def _security(e: Estate, sub: str, good: bool, n: str) -> None:
+    if n:
+        return
     for plan in ("VirtualMachines", "SqlServers", "StorageAccounts", "KeyVaults", "Arm",
                  "AppServices", "Containers", "SqlServerVirtualMachines",
                  "OpenSourceRelationalDatabases", "CosmosDbs"):
@@ -155,9 +170,10 @@ def _security(e: Estate, sub: str, good: bool) -> None:
                "name": plan, "type": "microsoft.security/pricings", "subscriptionId": sub,
                "properties": {"pricingTier": tier}}, table="securityresources")
     e.arm[f"/subscriptions/{sub}/providers/Microsoft.Security/securityContacts"] = {"value": [{
-        "name": "default", "properties": {
-            "emails": "secops@acme.example" if good else "",
-            "alertNotifications": {"state": "On", "minimalSeverity": "High"},
+        "id": f"/subscriptions/{sub}/providers/Microsoft.Security/securityContacts/default",
+        "name": "default", "type": "Microsoft.Security/securityContacts", "properties": {
+            "emails": "secops@acme.example" if good else "", "isEnabled": True,
+            "notificationsSources": [{"sourceType": "Alert", "minimalSeverity": "High"}],
             "notificationsByRole": {"state": "On", "roles": ["Owner"]}}}]}
     owners = ("alice", "bob") if good else ("alice",)
     principals: list[tuple[str, str]] = [(o, OWNER) for o in owners]
@@ -174,25 +190,31 @@ def _security(e: Estate, sub: str, good: bool) -> None:
               table="authorizationresources")
 
 
-def _compute(e: Estate, sub: str, good: bool) -> None:
-    vm = e.add(resource(sub, "app", "Microsoft.Compute/virtualMachines", "web-1"))
-    va = "501541f7-f7e7-4cd6-868c-4190fdad3ac9"
+def _compute(e: Estate, sub: str, good: bool, n: str) -> None:
+    vm = e.add(resource(sub, "app", "Microsoft.Compute/virtualMachines", "web-1" + n))
+    va = "ffff0522-1e88-47fc-8382-2a80ba848f5d"  # assessment key: VA solution on machines
     e.add({"id": f"{vm['id']}/providers/Microsoft.Security/assessments/{va}", "name": va,
            "type": "microsoft.security/assessments", "subscriptionId": sub,
-           "properties": {"resourceDetails": {"Id": vm["id"]},
+           "properties": {"resourceDetails": {"source": "Azure", "id": vm["id"]},
                           "status": {"code": "Healthy" if good else "Unhealthy"}}},
           table="securityresources")
     if good:
         pol = e.add(resource(sub, "backup", "Microsoft.RecoveryServices/vaults/backupPolicies",
-                             "vault/daily", {"retentionPolicy": {"dailySchedule": {
-                                 "retentionDuration": {"count": 30, "durationType": "Days"}}}}),
+                             "vault/daily" + n, {
+                                 "backupManagementType": "AzureIaasVM",
+                                 "retentionPolicy": {
+                                     "retentionPolicyType": "LongTermRetentionPolicy",
+                                     "dailySchedule": {"retentionDuration": {
+                                         "count": 30, "durationType": "Days"}}}}),
                     table="recoveryservicesresources")
         e.add(resource(sub, "backup", "Microsoft.RecoveryServices/vaults/backupFabrics/"
-                       "protectionContainers/protectedItems", "vault/Azure/web-1/vm;web-1", {
+                       "protectionContainers/protectedItems",
+                       f"vault/Azure/web-1{n}/vm;web-1{n}", {
+                           "protectedItemType": "Microsoft.Compute/virtualMachines",
                            "sourceResourceId": vm["id"], "policyId": pol["id"],
                            "policyName": "daily", "protectionState": "Protected"}),
               table="recoveryservicesresources")
-    site = e.add(resource(sub, "app", "Microsoft.Web/sites", "acme-web-" + sub[:4],
+    site = e.add(resource(sub, "app", "Microsoft.Web/sites", "acme-web-" + sub[:4] + n,
                           {"httpsOnly": good}))
     e.arm[f"{site['id']}/config/web"] = {"properties": {
         "minTlsVersion": "1.2", "ftpsState": "FtpsOnly" if good else "AllAllowed"}}
