@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1",
              "EC_secp521r1"]
@@ -24,36 +25,45 @@ def acm_certificate_not_expiring(
 ) -> Iterator[Result]:
     """ACM certificates in use remain valid for more than 30 days.
 
-    Regional. One result per certificate (resource: its ARN). A certificate in use (InUseBy not
-    empty) passes when NotAfter is more than `min_days` away; an expired one fails. Certificates
-    in no use are `not_applicable` unless `include_unused` is set; certificates never issued
-    (no NotAfter: pending validation, failed) are `not_applicable`. Imported certificates are
-    judged like issued ones: ACM does not renew them.
+    Regional. One result per certificate (resource: its ARN), read with DescribeCertificate
+    (ListCertificates asks for every key type: by default it lists RSA-1024/2048 only). Pass:
+    in use (InUseBy not empty) and NotAfter more than `min_days` away. Fail: expired, expiring
+    within `min_days`, or Status REVOKED while in use. Not applicable: in no use (unless
+    `include_unused`), or never issued (no NotAfter: pending validation, failed, timed out).
+    Imported certificates are judged like issued ones (ACM does not renew them). A certificate
+    whose DescribeCertificate fails is an `error` for that certificate only.
     """
     now = datetime.now(UTC)
     listed = ctx.paginate("acm", "list_certificates", "CertificateSummaryList",
                           Includes={"keyTypes": KEY_TYPES})
     ctx.prefetch("acm", "describe_certificate", [{"CertificateArn": c["CertificateArn"]}
                                                  for c in listed])
-    for summary in listed:
+
+    def judge(summary: dict[str, Any]) -> list[Result]:
         arn = summary["CertificateArn"]
         cert = ctx.call("acm", "describe_certificate", CertificateArn=arn)["Certificate"]
-        name = cert.get("DomainName", "")
-        used = cert.get("InUseBy") or []
-        not_after = cert.get("NotAfter")
-        if not isinstance(not_after, datetime):
-            yield Result.not_applicable(arn, f"{name}: not issued (status {cert.get('Status')})")
-            continue
-        if not used and not include_unused:
-            yield Result.not_applicable(arn, f"{name}: not in use by any AWS resource")
-            continue
-        days = (not_after - now).days
-        expiry = f"{not_after.astimezone(UTC):%Y-%m-%d}"
-        users = f"used by {len(used)} resource(s)" if used else "not in use"
-        if days < 0:
-            yield Result.failed(arn, f"{name}: expired on {expiry} ({users})")
-            continue
-        yield Result.of(arn, days > min_days,
-                        f"{name}: valid until {expiry}, {days} days away ({users})",
-                        f"{name}: expires on {expiry}, in {days} days (minimum {min_days}; "
-                        f"{users})")
+        return [_verdict(arn, cert, now, min_days, include_unused)]
+
+    yield from each(listed, resource=lambda s: s["CertificateArn"], judge=judge)
+
+
+def _verdict(arn: str, cert: dict[str, Any], now: datetime, min_days: int,
+             include_unused: bool) -> Result:
+    name = cert.get("DomainName", "")
+    used = cert.get("InUseBy") or []
+    not_after = cert.get("NotAfter")
+    if not isinstance(not_after, datetime):
+        return Result.not_applicable(arn, f"{name}: not issued (status {cert.get('Status')})")
+    if not used and not include_unused:
+        return Result.not_applicable(arn, f"{name}: not in use by any AWS resource")
+    days = (not_after - now).days
+    expiry = f"{not_after.astimezone(UTC):%Y-%m-%d}"
+    users = f"used by {len(used)} resource(s)" if used else "not in use"
+    if cert.get("Status") == "REVOKED":
+        return Result.failed(arn, f"{name}: the certificate is revoked ({users})")
+    if days < 0:
+        return Result.failed(arn, f"{name}: expired on {expiry} ({users})")
+    return Result.of(arn, days > min_days,
+                     f"{name}: valid until {expiry}, {days} days away ({users})",
+                     f"{name}: expires on {expiry}, in {days} days (minimum {min_days}; "
+                     f"{users})")

@@ -8,7 +8,7 @@ from typing import Any
 from checks.aws._rds import clusters, standalone_instances
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 MAX_LISTED = 10
 
@@ -63,22 +63,31 @@ def backup_plan_retention(
 
     Regional. moto does not implement ListProtectedResources or ListRecoveryPointsByBackupVault;
     tested with recorded responses. Results:
-    - the region (resource: the account ARN): at least one backup plan exists;
-    - each plan (its ARN): every rule keeps recovery points at least `min_retention_days`
-      (Lifecycle DeleteAfterDays; a rule without it keeps them indefinitely);
+    - the region (resource: the account ARN): pass when at least one backup plan exists;
+    - each plan (its ARN): pass when every rule keeps recovery points at least
+      `min_retention_days`; fail for a shorter rule or a plan without rules. Per the Backup
+      API's Lifecycle shape, no DeleteAfterDays or DeleteAfterDays -1 keeps them indefinitely;
+      a rule with DeleteAfterEvent DELETE_AFTER_COPY keeps only its copies, so it counts the
+      shortest copy action's retention (no copy action: fail). Which resources a plan selects
+      is judged per resource below, not here;
     - each EBS volume, EFS file system, RDS cluster / stand-alone instance and DynamoDB table
-      (`resource_types`; resource: its ARN): AWS Backup lists it as a protected resource, i.e.
-      it has at least one recovery point;
-    - each backup vault (its ARN): every recovery point in it is encrypted.
+      (`resource_types`; resource: its ARN): pass when ListProtectedResources lists it (it has
+      at least one recovery point), else fail;
+    - each backup vault (its ARN): pass when every recovery point in it is encrypted
+      (IsEncrypted), else fail (the unencrypted points are named).
+    A plan or vault whose own read fails is an `error` for it only.
     """
     plans = ctx.paginate("backup", "list_backup_plans", "BackupPlansList")
     yield Result.of(ctx.account_arn, bool(plans),
                     f"{len(plans)} backup plan(s) in {ctx.region}",
                     f"no AWS Backup plan in {ctx.region}")
-    for plan in plans:
+
+    def plan_verdict(plan: dict[str, Any]) -> list[Result]:
         body = ctx.call("backup", "get_backup_plan", BackupPlanId=plan["BackupPlanId"])
-        yield _plan_verdict(plan["BackupPlanArn"], body.get("BackupPlan") or {},
-                            min_retention_days)
+        return [_plan_verdict(plan["BackupPlanArn"], body.get("BackupPlan") or {},
+                              min_retention_days)]
+
+    yield from each(plans, resource=lambda p: p["BackupPlanArn"], judge=plan_verdict)
     in_scope = [(kind, arn) for kind in resource_types for arn in RESOURCES[kind](ctx)]
     protected = {r["ResourceArn"] for r in ctx.paginate(
         "backup", "list_protected_resources", "Results")} if in_scope else set()
@@ -86,25 +95,49 @@ def backup_plan_retention(
         yield Result.of(arn, arn in protected,
                         f"{kind} resource is protected by AWS Backup (has recovery points)",
                         f"{kind} resource has no AWS Backup recovery point")
-    for vault in ctx.paginate("backup", "list_backup_vaults", "BackupVaultList"):
-        points = ctx.paginate("backup", "list_recovery_points_by_backup_vault", "RecoveryPoints",
-                              BackupVaultName=vault["BackupVaultName"])
+
+    def vault_verdict(vault: dict[str, Any]) -> list[Result]:
+        points = ctx.paginate("backup", "list_recovery_points_by_backup_vault",
+                              "RecoveryPoints", BackupVaultName=vault["BackupVaultName"])
         plain = [p["RecoveryPointArn"] for p in points if not p.get("IsEncrypted")]
         shown = ", ".join(plain[:MAX_LISTED]) + (" …" if len(plain) > MAX_LISTED else "")
-        yield Result.of(vault["BackupVaultArn"], not plain,
-                        f"all {len(points)} recovery point(s) are encrypted",
-                        f"{len(plain)} of {len(points)} recovery point(s) are not encrypted: "
-                        f"{shown}")
+        return [Result.of(vault["BackupVaultArn"], not plain,
+                          f"all {len(points)} recovery point(s) are encrypted",
+                          f"{len(plain)} of {len(points)} recovery point(s) are not "
+                          f"encrypted: {shown}")]
+
+    yield from each(ctx.paginate("backup", "list_backup_vaults", "BackupVaultList"),
+                    resource=lambda v: v["BackupVaultArn"], judge=vault_verdict)
+
+
+def _kept_days(lifecycle: dict[str, Any] | None) -> int | None:
+    """Days a lifecycle keeps a recovery point; None: indefinitely (absent or -1)."""
+    days = (lifecycle or {}).get("DeleteAfterDays")
+    return None if days is None or int(days) < 0 else int(days)
+
+
+def _rule_days(rule: dict[str, Any]) -> int | None | str:
+    """The rule's retention in days, None for indefinitely, or why it has none."""
+    lifecycle = rule.get("Lifecycle") or {}
+    if lifecycle.get("DeleteAfterEvent"):
+        copies = [_kept_days(c.get("Lifecycle")) for c in rule.get("CopyActions") or []]
+        if not copies:
+            return f"deleted {lifecycle['DeleteAfterEvent']} with no copy action"
+        finite = [d for d in copies if d is not None]
+        return min(finite) if finite else None
+    return _kept_days(lifecycle)
 
 
 def _plan_verdict(arn: str, plan: dict[str, Any], min_days: int) -> Result:
     short, kept = [], []
     for rule in plan.get("Rules") or []:
-        days = (rule.get("Lifecycle") or {}).get("DeleteAfterDays")
+        days = _rule_days(rule)
         name = rule.get("RuleName", "?")
-        if days is None:
+        if isinstance(days, str):
+            short.append(f"{name}: {days}")
+        elif days is None:
             kept.append(f"{name}: indefinitely")
-        elif int(days) < min_days:
+        elif days < min_days:
             short.append(f"{name}: {days} days")
         else:
             kept.append(f"{name}: {days} days")

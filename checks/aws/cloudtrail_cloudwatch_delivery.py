@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from checks.aws._cloudtrail import trails_homed_here
+from checks.aws._cloudtrail import judge_trails
 from collector.cloud.aws import AwsContext
-from collector.cloud.base import CloudError
 from collector.model import Result
 from collector.plugin import check
 
@@ -16,43 +16,44 @@ from collector.plugin import check
     id="aws_cloudtrail_cloudwatch_delivery",
     criteria=("CC7.2",),
     permissions=("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"),
+    scoping="global",
 )
 def cloudtrail_cloudwatch_delivery(
     ctx: AwsContext, *, max_delivery_age_hours: int = 24
 ) -> Iterator[Result]:
     """CloudTrail trails send events to CloudWatch Logs, with a delivery in the last 24 hours.
 
-    Regional: each region reports the trails homed there. One result per trail (its ARN): it
-    passes when CloudWatchLogsLogGroupArn is set and GetTrailStatus reports a
-    LatestCloudWatchLogsDeliveryTime within `max_delivery_age_hours` of the check. The delivery
-    time is quoted in the message: it is a heartbeat, so the stored response leaves it out.
-    moto never reports a CloudWatch Logs delivery time; the passing case is tested with
-    recorded responses.
+    Once per account: every trail listed by DescribeTrails in the run's regions (a
+    multi-region trail homed in a region the run does not cover included) is judged once,
+    with its home region as the result's region (resource: the trail ARN); GetTrailStatus is
+    read in that home region. Pass: CloudWatchLogsLogGroupArn is set and
+    LatestCloudWatchLogsDeliveryTime is within `max_delivery_age_hours`. Fail: no log group,
+    no delivery recorded, or an older one (LatestCloudWatchLogsDeliveryError is named). A
+    trail whose GetTrailStatus fails is an `error` for that trail only. The delivery time is
+    quoted in the message (a heartbeat: the stored response leaves it out). moto never
+    reports a delivery time; the passing case is tested with recorded responses.
     """
     now = datetime.now(UTC)
-    for trail in trails_homed_here(ctx):
+
+    def judge(home: AwsContext, trail: dict[str, Any]) -> list[Result]:
         arn = trail["TrailARN"]
         group = trail.get("CloudWatchLogsLogGroupArn")
         if not group:
-            yield Result.failed(arn, "the trail does not deliver to CloudWatch Logs")
-            continue
-        try:
-            status = ctx.call("cloudtrail", "get_trail_status", Name=arn)
-        except CloudError as exc:
-            yield Result.error(arn, f"could not read the trail's status ({exc.code})", exc.code)
-            continue
+            return [Result.failed(arn, "the trail does not deliver to CloudWatch Logs")]
+        status = home.call("cloudtrail", "get_trail_status", Name=arn)
         latest = status.get("LatestCloudWatchLogsDeliveryTime")
         error = status.get("LatestCloudWatchLogsDeliveryError")
         why = f"; latest delivery error: {error}" if error else ""
         if not isinstance(latest, datetime):
-            yield Result.failed(arn, f"delivers to {group} but no delivery has been recorded{why}")
-            continue
+            return [Result.failed(arn, f"delivers to {group} but no delivery has been "
+                                       f"recorded{why}")]
         latest = latest.astimezone(UTC)
-        age = now - latest
-        yield Result.of(
+        return [Result.of(
             arn,
-            age <= timedelta(hours=max_delivery_age_hours),
+            now - latest <= timedelta(hours=max_delivery_age_hours),
             f"delivers to {group}; latest delivery {latest:%Y-%m-%dT%H:%M:%SZ}",
             f"delivers to {group} but the latest delivery was {latest:%Y-%m-%dT%H:%M:%SZ}, "
             f"more than {max_delivery_age_hours} hours ago{why}",
-        )
+        )]
+
+    yield from judge_trails(ctx, judge)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from checks.aws._cloudtrail import trails_homed_here
+from checks.aws._cloudtrail import judge_trails
 from collector.cloud.aws import AwsContext
 from collector.model import Result
 from collector.plugin import check
@@ -14,19 +15,21 @@ from collector.plugin import check
     id="aws_cloudtrail_kms_encryption",
     criteria=("CC6.1", "CC7.2"),
     permissions=("cloudtrail:DescribeTrails",),
+    scoping="global",
 )
 def cloudtrail_kms_encryption(ctx: AwsContext) -> Iterator[Result]:
     """CloudTrail log files are encrypted with a KMS key (SSE-KMS).
 
-    Regional: each region reports the trails homed there. One result per trail (its ARN): it
-    passes when KmsKeyId is set, so reading the logs needs kms:Decrypt on that key in addition
-    to S3 access; without it the logs have S3-managed encryption (SSE-S3) only.
+    Once per account: every trail listed by DescribeTrails in the run's regions (a
+    multi-region trail homed in a region the run does not cover included) is judged once,
+    with its home region as the result's region (resource: the trail ARN). Pass: KmsKeyId is
+    set, so reading the logs needs kms:Decrypt on that key as well as S3 access. Fail: no
+    KmsKeyId (the logs have S3-managed encryption, SSE-S3, only).
     """
-    for trail in trails_homed_here(ctx):
+    def judge(home: AwsContext, trail: dict[str, Any]) -> list[Result]:
         key = trail.get("KmsKeyId")
-        yield Result.of(
-            trail["TrailARN"],
-            bool(key),
-            f"log files are encrypted with KMS key {key}",
-            "log files are not encrypted with a KMS key (SSE-S3 only)",
-        )
+        return [Result.of(trail["TrailARN"], bool(key),
+                          f"log files are encrypted with KMS key {key}",
+                          "log files are not encrypted with a KMS key (SSE-S3 only)")]
+
+    yield from judge_trails(ctx, judge)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from checks.aws._cloudtrail import judge_trails
 from collector.cloud.aws import AwsContext
 from collector.model import Result
 from collector.plugin import check
@@ -13,20 +15,18 @@ from collector.plugin import check
     id="aws_cloudtrail_log_file_validation",
     criteria=("CC7.2", "CC7.3"),
     permissions=("cloudtrail:DescribeTrails",),
+    scoping="global",
 )
 def cloudtrail_log_file_validation(ctx: AwsContext) -> Iterator[Result]:
     """CloudTrail trails write signed digest files, so log tampering can be detected.
 
-    Regional: each region reports the trails homed there (DescribeTrails without shadow trails),
-    so a multi-region trail is judged once, in its home region. One result per trail (its ARN).
+    Once per account: every trail listed by DescribeTrails in the run's regions (a
+    multi-region trail homed in a region the run does not cover included) is judged once,
+    with its home region as the result's region (resource: the trail ARN). Pass:
+    LogFileValidationEnabled is true. Fail: it is false or absent.
     """
-    body = ctx.call("cloudtrail", "describe_trails", includeShadowTrails=False)
-    for trail in body["trailList"]:
-        if trail.get("HomeRegion", ctx.region) != ctx.region:
-            continue
-        yield Result.of(
-            trail["TrailARN"],
-            bool(trail.get("LogFileValidationEnabled")),
-            "log file validation is enabled",
-            "log file validation is disabled",
-        )
+    def judge(home: AwsContext, trail: dict[str, Any]) -> list[Result]:
+        return [Result.of(trail["TrailARN"], bool(trail.get("LogFileValidationEnabled")),
+                          "log file validation is enabled", "log file validation is disabled")]
+
+    yield from judge_trails(ctx, judge)
