@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from collector.report.exceptions import ending
 from collector.report.model import Coverage, PeriodReport
 from storage.canonical import format_utc
 
+_END_STYLE = {"open": "red", "unknown": "yellow"}
 _STATUS_STYLE = {"automated": "green", "attached": "blue", "partial": "yellow", "none": "red"}
 
 
@@ -74,10 +77,13 @@ def print_report(console: Console, rep: PeriodReport) -> None:
     for col in ("Check", "Resource", "Scope", "First seen failing", "Fixed at", "Duration"):
         exc.add_column(col, overflow="fold")
     for e in rep.exceptions:
-        fixed = format_utc(e.fixed_at) if e.fixed_at else "[red]still failing[/red]"
-        exc.add_row(e.check_id, e.resource_id, e.scope, format_utc(e.first_seen), fixed,
-                    f"{e.duration_s / 86400:.1f} d")
+        text, style = ending(e)
+        exc.add_row(e.check_id, e.resource_id, e.scope, format_utc(e.first_seen),
+                    f"[{_END_STYLE[style]}]{escape(text)}[/]" if style else text,
+                    f"{e.duration_s / 86400:.1f} d"
+                    + (f" ({e.unknown_s / 86400:.1f} d unknown)" if e.unknown else ""))
     console.print(exc)
+    console.print(f"[dim]{escape(rep.legend)}[/dim]")
     expired = [a for a in rep.attachments if a.expired]
     for a in expired:
         console.print(f"[red]EXPIRED[/red] attachment #{a.attachment_id} ({a.criterion_id}, "

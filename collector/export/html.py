@@ -13,6 +13,7 @@ from html import escape
 
 from collector.export.csv import percent
 from collector.export.model import CriterionRow, ExceptionInterval, PeriodSummary, RunPoint
+from collector.report.exceptions import LEGEND
 from storage.canonical import format_utc
 
 MAX_EXCEPTION_ROWS = 2000
@@ -114,7 +115,8 @@ def _criteria_table(summary: PeriodSummary, start: datetime, end: datetime) -> s
 
 def _exception_row(e: ExceptionInterval, title: str) -> str:
     fixed = (f'<span class="good">{_fmt_dt(e.fixed_at)}</span>' if e.fixed_at else
-             '<span class="bad">still failing</span>')
+             f'<span class="bad">open, unknown since {_fmt_dt(e.unknown_since)}</span>'
+             if e.unknown_since else '<span class="bad">still failing</span>')
     return (f'<tr class="exception" data-check="{escape(e.check_id)}">'
             f"<td><code>{escape(e.resource_id)}</code><br>"
             f'<span class="muted">{escape(e.provider)} {escape(e.scope)} {escape(e.region)}'
@@ -187,8 +189,7 @@ passing and failing ones over every run of the period; the line shows it run by 
 {_criteria_table(summary, start, end)}
 <p class="muted">Out of scope (categories not selected): {escape(out_of_scope)}.</p>
 <h2 id="exceptions">Exceptions</h2>
-<p>A resource that failed a check, from the first run that saw it fail until the first run that
-saw it fixed.</p>
+<p>{escape(LEGEND)}</p>
 {_exceptions(summary)}
 <h2 id="gaps">Gaps</h2>
 {_gaps(summary)}

@@ -1,7 +1,9 @@
 """Exception intervals of a Type I bundle (one run): every failing resource is an open interval.
 
 Type II bundles take their intervals from the period report (``collector.report.exceptions``);
-a single run has no history, so its intervals are simply the resources it saw failing.
+a single run has no history, so its intervals are simply the resources it saw failing. A
+resource whose result is ``error`` opens none (unknown is not a failure; it is counted in the
+criterion's errors), as in the period report.
 """
 
 from __future__ import annotations

@@ -58,7 +58,8 @@ class CriterionRow:
 
 @dataclass(frozen=True)
 class ExceptionInterval:
-    """A resource failing a check: from the first run that saw it fail until one that did not."""
+    """A resource failing a check: from the first run that saw it fail until one that observed it
+    fixed."""
 
     check_id: str
     resource_id: str
@@ -68,10 +69,18 @@ class ExceptionInterval:
     criteria: tuple[str, ...]
     first_seen: datetime
     fixed_at: datetime | None
-    """When a run first saw it no longer failing; ``None``: still failing at the period's end."""
+    """When a run first observed it fixed (passing, not applicable, or deleted: not listed by an
+    error-free result set); ``None``: still open at the period's end. A run that could not
+    judge the resource (an error) never fixes it (``collector.report.exceptions``)."""
     duration_s: int
-    """Seconds from first seen until fixed (still failing: until the period's end)."""
+    """Seconds from first seen until fixed (still open: until the period's end)."""
     message: str
+    fixed_by: str | None = None
+    """``pass``, ``not_applicable`` or ``absent`` (deleted); ``None`` while open."""
+    unknown_s: int = 0
+    """Seconds of the interval during which runs could not judge the resource."""
+    unknown_since: datetime | None = None
+    """Still open and unknown since then (its last runs errored for it)."""
 
     @property
     def duration(self) -> timedelta:

@@ -3,7 +3,8 @@
 One result covers the period. Each automated check is an observation (method TEST) whose
 relevant evidence is its evidence/ index in the bundle and whose subjects are the resources that
 failed it; each SOC 2 criterion with automated results is a finding on that criterion, satisfied
-when nothing failed. UUIDs are version-5 UUIDs derived from the chain head and the content, so
+when something passed and nothing failed or errored (an error is unknown: reason ``other``).
+UUIDs are version-5 UUIDs derived from the chain head and the content, so
 the same export gives the same document.
 """
 
@@ -15,7 +16,7 @@ from collections import defaultdict
 from typing import Any
 
 from collector.export.csv import percent
-from collector.export.model import PeriodSummary
+from collector.export.model import CriterionRow, PeriodSummary
 from storage.canonical import format_utc
 
 OSCAL_VERSION = "1.2.3"
@@ -56,9 +57,8 @@ def document(summary: PeriodSummary, tool_version: str) -> dict[str, Any]:
                         f"{len(row.checks)} automated check(s) over the period; pass rate "
                         f"{percent(row.pass_rate) or 'n/a'} %; {row.exceptions} exception(s)."),
         "target": {"type": "objective-id", "target-id": row.criterion_id,
-                   "status": {"state": "satisfied" if row.failed == 0 and row.passed else
-                              "not-satisfied",
-                              "reason": "pass" if row.failed == 0 and row.passed else
+                   "status": {"state": "satisfied" if _satisfied(row) else "not-satisfied",
+                              "reason": "pass" if _satisfied(row) else
                               "fail" if row.failed else "other"}},
         "related-observations": [{"observation-uuid": uid("observation", c)}
                                  for c in row.checks],
@@ -101,6 +101,11 @@ def document(summary: PeriodSummary, tool_version: str) -> dict[str, Any]:
                             "(see runs/ in this bundle); there is no separate plan document."),
         }]},
     }}
+
+
+def _satisfied(row: CriterionRow) -> bool:
+    """Something passed and nothing failed or errored: an error is unknown, never a pass."""
+    return row.passed > 0 and row.failed == 0 and row.errors == 0
 
 
 def _observation(uid: Any, check: str, criteria: list[str], summary: PeriodSummary,

@@ -77,7 +77,8 @@ def _type2(reader: RunReader, catalog: Catalog, settings: Settings,
         for c in report.criteria if not sel.criteria or c.id in sel.criteria)
     exceptions = tuple(
         ExceptionInterval(e.check_id, e.resource_id, e.provider, e.scope, e.region,
-                          e.criteria, e.first_seen, e.fixed_at, e.duration_s, e.message)
+                          e.criteria, e.first_seen, e.fixed_at, e.duration_s, e.message,
+                          e.fixed_by, e.unknown_s, e.unknown_since)
         for e in report.exceptions if _wanted(sel, e.criteria))
     return PeriodSummary(sel, report.runs_expected, len(sel.runs),
                          sum(1 for r in sel.runs if r.status == "complete"), rows, exceptions,

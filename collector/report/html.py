@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
+from collector.report.exceptions import ending, unknown_text
 from collector.report.model import Coverage, PeriodReport
 from storage.canonical import format_utc
 
@@ -16,6 +17,7 @@ th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:to
 th{background:#f3f3f3}td.n{text-align:right}
 .automated{color:#176317}.attached{color:#1f4f99}.partial{color:#9a6700}.none{color:#b42318}
 .oos{color:#888}.expired{color:#b42318;font-weight:bold}.open{color:#b42318}
+.unknown{color:#9a6700}
 """
 
 
@@ -84,13 +86,13 @@ def render_html(report: PeriodReport) -> str:
                (_cell(c.id) + _cell(c.title) + _cell(", ".join(c.criteria)) + _cell(c.frequency)
                 + _cov(c.coverage) for c in r.checks)),
         f"<h2>Exceptions ({len(r.exceptions)})</h2>",
+        "<p>" + escape(r.legend) + "</p>",
         _table(("Check", "Resource", "Scope", "Region", "First seen failing", "Fixed at",
-                "Duration (h)", "Message"),
+                "Duration (h)", "Unknown", "Message"),
                (_cell(e.check_id) + _cell(e.resource_id) + _cell(e.scope) + _cell(e.region)
                 + _cell(format_utc(e.first_seen) + (" (carried in)" if e.carried_in else ""))
-                + (_cell(format_utc(e.fixed_at)) if e.fixed_at else
-                   _cell("still failing", "open"))
-                + _cell(f"{e.duration_s / 3600:.1f}", "n") + _cell(e.message)
+                + _cell(*ending(e)) + _cell(f"{e.duration_s / 3600:.1f}", "n")
+                + _cell(unknown_text(e), "unknown" if e.unknown else "") + _cell(e.message)
                 for e in r.exceptions)),
         "<h2>Manual evidence</h2>",
         _table(("#", "Criterion", "Title", "File", "sha256", "Attached by", "Attached at",

@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import Any
 
 from collector.report.coverage import CoverageStatus
-from collector.report.exceptions import ExceptionInterval
+from collector.report.exceptions import LEGEND, ExceptionInterval
 from storage.canonical import format_utc
 
 
@@ -42,7 +42,8 @@ class Coverage:
     exceptions: int
     """Exception intervals of the period."""
     open_exceptions: int
-    """Of which still failing at the end of the period."""
+    """Of which still open at the end of the period (failing, or unknown since a run that
+    could not judge the resource; see ``collector.report.exceptions``)."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,8 @@ class PeriodReport:
     runs: tuple[RunRow, ...]
     head_manifest_sha256: str | None
     """Manifest hash of the period's last run (ties the report to the chain)."""
+    legend: str = LEGEND
+    """How exceptions open and close (errors leave them open, never fixed)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form; dates ISO, datetimes UTC ``...Z``."""

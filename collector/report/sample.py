@@ -27,7 +27,7 @@ from storage import ResultSetRecord, RunRecord
 SAMPLE_SIZES = {"annual": 1, "quarterly": 2, "monthly": 2, "weekly": 5, "daily": 25,
                 "continuous": 40}
 COLUMNS = ("occurrence", "start", "end", "runs", "evidence_run", "evidence_status", "passed",
-           "failed")
+           "failed", "errors")
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,17 @@ class Occurrence:
     evidence_status: str | None
     passed: int
     failed: int
+    errors: int = 0
+    """``error`` results: resources the runs could not judge (unknown, never passed; see
+    ``collector.report.exceptions``)."""
 
     def row(self) -> dict[str, object]:
         """The CSV row."""
         return {"occurrence": self.occurrence, "start": self.start.isoformat(),
                 "end": self.end.isoformat(), "runs": " ".join(self.runs),
                 "evidence_run": self.evidence_run or "", "evidence_status":
-                self.evidence_status or "", "passed": self.passed, "failed": self.failed}
+                self.evidence_status or "", "passed": self.passed, "failed": self.failed,
+                "errors": self.errors}
 
 
 @dataclass(frozen=True)
@@ -96,14 +100,15 @@ def build_population(runs: Sequence[RunRecord], rows: dict[str, list[ResultSetRe
                      start: date, end: date) -> tuple[Occurrence, ...]:
     """The occurrences of ``start``..``end``; ``counts`` says which result sets evidence the
     control. Calendar buckets are clipped to the period."""
-    evidence: dict[str, list[tuple[RunRecord, int, int]]] = {}
+    evidence: dict[str, list[tuple[RunRecord, int, int, int]]] = {}
     for run in runs:
         sets = [rs for rs in rows.get(run.run_id, ()) if counts(run, rs)]
         if sets:
             key = (run.collection_id or run.run_id) if frequency == "continuous" else (
                 bucket(run.started_at.date(), frequency)[0])
             evidence.setdefault(key, []).append(
-                (run, sum(s.n_pass for s in sets), sum(s.n_fail for s in sets)))
+                (run, sum(s.n_pass for s in sets), sum(s.n_fail for s in sets),
+                 sum(s.n_error for s in sets)))
     if frequency == "continuous":
         labels = [(k, v[0][0].started_at.date(), v[-1][0].started_at.date())
                   for k, v in evidence.items()]
@@ -116,13 +121,14 @@ def build_population(runs: Sequence[RunRecord], rows: dict[str, list[ResultSetRe
     out = []
     for label, first, last in labels:
         found = evidence.get(label, [])
-        done = [r for r, _, _ in found if r.status == "complete"]
-        candidates = done or [r for r, _, _ in found]
+        done = [e[0] for e in found if e[0].status == "complete"]
+        candidates = done or [e[0] for e in found]
         chosen: RunRecord | None = candidates[-1] if candidates else None
-        out.append(Occurrence(label, first, last, tuple(r.run_id for r, _, _ in found),
+        out.append(Occurrence(label, first, last, tuple(e[0].run_id for e in found),
                               chosen.run_id if chosen else None,
                               chosen.status if chosen else None,
-                              sum(p for _, p, _ in found), sum(f for _, _, f in found)))
+                              sum(e[1] for e in found), sum(e[2] for e in found),
+                              sum(e[3] for e in found)))
     return tuple(out)
 
 
