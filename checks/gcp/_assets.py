@@ -32,6 +32,13 @@ def verdict(ctx: GcpContext, asset: Mapping[str, Any], ok: bool, passed: str,
                   passed if ok else failed, scope=ctx.scope_of(asset))
 
 
+def is_primary_sql(asset: Mapping[str, Any]) -> bool:
+    """A Cloud SQL instance Cloud SQL itself runs as a primary (sqladmin.v1beta4
+    DatabaseInstance.instanceType CLOUD_SQL_INSTANCE, or unset): read replicas, read pools,
+    on-premises source representations and blue/green targets are not judged."""
+    return data(asset).get("instanceType", "CLOUD_SQL_INSTANCE") == "CLOUD_SQL_INSTANCE"
+
+
 def node_of(asset: Mapping[str, Any]) -> str:
     """The nearest hierarchy node of an asset (`projects/N`, `folders/N`, `organizations/N`)."""
     ancestors = asset.get("ancestors") or []
@@ -97,11 +104,13 @@ def metadata_value(metadata: object, key: str) -> str | None:
 
 
 def enabled_services(ctx: GcpContext) -> dict[str, set[str]]:
-    """Project node (`projects/N`) -> the APIs enabled in it (Service Usage assets)."""
+    """Project node (`projects/N`) -> the APIs enabled in it (Service Usage assets whose
+    `state` is ENABLED; serviceusage.v1 Service.state: a service without a state is unknown,
+    not enabled)."""
     out: dict[str, set[str]] = {}
     for svc in ctx.assets("serviceusage.googleapis.com/Service"):
         d = data(svc)
-        if d.get("state", "ENABLED") != "ENABLED":
+        if d.get("state") != "ENABLED":
             continue
         name = str((d.get("config") or {}).get("name") or str(d.get("name", "")).split("/")[-1])
         out.setdefault(node_of(svc), set()).add(name)

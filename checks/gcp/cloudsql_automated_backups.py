@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.gcp._assets import LIST_RESOURCE, as_bool, as_int, data, verdict
+from checks.gcp._assets import LIST_RESOURCE, as_bool, as_int, data, is_primary_sql, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
 from collector.plugin import check
@@ -20,14 +20,15 @@ def cloudsql_automated_backups(ctx: GcpContext, *, min_retained_backups: int = 7
                                ) -> Iterator[Result]:
     """Cloud SQL instances take automated backups with point-in-time recovery.
 
-    One result per primary instance (read replicas are backed up through their primary).
-    Passes when `backupConfiguration.enabled`, point-in-time recovery is on
-    (`pointInTimeRecoveryEnabled` for PostgreSQL and SQL Server, `binaryLogEnabled` for MySQL)
-    and at least `min_retained_backups` backups are retained (Google's default is 7).
+    One result per primary instance (`instanceType` CLOUD_SQL_INSTANCE). Passes when
+    `backupConfiguration.enabled`, point-in-time recovery is on (`pointInTimeRecoveryEnabled`
+    for PostgreSQL and SQL Server, `binaryLogEnabled` for MySQL) and at least
+    `min_retained_backups` backups are retained (unset: Google's default, 7); fails otherwise.
+    Not judged: read replicas, read pools, on-premises sources and blue/green targets.
     """
     for inst in ctx.assets("sqladmin.googleapis.com/Instance"):
         d = data(inst)
-        if d.get("instanceType") == "READ_REPLICA_INSTANCE":
+        if not is_primary_sql(inst):
             continue
         backup = (d.get("settings") or {}).get("backupConfiguration") or {}
         if not as_bool(backup.get("enabled")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.gcp._assets import LIST_RESOURCE, data, verdict
+from checks.gcp._assets import LIST_RESOURCE, data, is_primary_sql, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
 from collector.plugin import check
@@ -20,17 +20,17 @@ def cloudsql_high_availability(ctx: GcpContext) -> Iterator[Result]:
     """Cloud SQL instances are regional (HA) and managed instance groups span several zones.
 
     One result per primary Cloud SQL instance (passes when `settings.availabilityType` is
-    REGIONAL) and per managed instance group (passes when its `distributionPolicy` lists more
-    than one zone; zonal groups fail). Read replicas are not judged.
+    REGIONAL, fails for ZONAL or unset) and per managed instance group (passes when its
+    `distributionPolicy` lists more than one zone; zonal groups fail). Not judged: read
+    replicas, read pools, on-premises sources and blue/green targets.
     """
-    for inst in ctx.assets("sqladmin.googleapis.com/Instance"):
-        d = data(inst)
-        if d.get("instanceType") == "READ_REPLICA_INSTANCE":
-            continue
-        kind = (d.get("settings") or {}).get("availabilityType", "ZONAL")
+    instances = ctx.assets("sqladmin.googleapis.com/Instance")
+    groups = ctx.assets("compute.googleapis.com/InstanceGroupManager")  # read all, then judge
+    for inst in filter(is_primary_sql, instances):
+        kind = (data(inst).get("settings") or {}).get("availabilityType", "ZONAL")
         yield verdict(ctx, inst, kind == "REGIONAL", "regional (high availability) instance",
                       f"availabilityType is {kind}: a zone outage stops the database")
-    for mig in ctx.assets("compute.googleapis.com/InstanceGroupManager"):
+    for mig in groups:
         d = data(mig)
         zones = sorted({str(z.get("zone", "")).rsplit("/", 1)[-1]
                         for z in (d.get("distributionPolicy") or {}).get("zones") or []})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, data, verdict
@@ -9,7 +10,29 @@ from collector.cloud.gcp import GcpContext
 from collector.model import Result
 from collector.plugin import check
 
-ANYWHERE = ("0.0.0.0/0", "::/0")
+IPV4_ALL = ipaddress.ip_network("0.0.0.0/0")
+IPV6_ALL = ipaddress.ip_network("::/0")
+
+
+def admits_internet(values: list[str]) -> list[str]:
+    """The entries whose union covers all of IPv4 or all of IPv6 (`0.0.0.0/0`, or
+    `0.0.0.0/1` with `128.0.0.0/1`…); empty when no union does. Unparsable entries are
+    ignored here (Cloud SQL refuses them)."""
+    nets: dict[int, list[tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network]]] = {4: [],
+                                                                                         6: []}
+    for value in values:
+        try:
+            net = ipaddress.ip_network(value.strip(), strict=False)
+        except ValueError:
+            continue
+        nets[net.version].append((value, net))
+    out: list[str] = []
+    for version, whole in ((4, IPV4_ALL), (6, IPV6_ALL)):
+        found = nets[version]
+        collapsed = list(ipaddress.collapse_addresses(n for _, n in found))  # type: ignore[misc]
+        if whole in collapsed:
+            out += [v for v, _ in found]
+    return out
 
 
 @check(
@@ -21,16 +44,20 @@ ANYWHERE = ("0.0.0.0/0", "::/0")
 def cloudsql_not_public(ctx: GcpContext, *, require_private_ip: bool = False) -> Iterator[Result]:
     """Cloud SQL instances authorise no network covering the whole internet.
 
-    One result per instance. Fails when an authorized network is 0.0.0.0/0 or ::/0 (any
-    address may connect to the public IP), and, with `require_private_ip`, whenever the
-    instance has a public IPv4 address at all (`ipConfiguration.ipv4Enabled`).
+    One result per instance. Fails when the instance has a public IPv4 address
+    (`ipConfiguration.ipv4Enabled` true or unset) and its authorized networks together cover
+    all of IPv4 or IPv6 (0.0.0.0/0, ::/0, or a union such as 0.0.0.0/1 + 128.0.0.0/1), and,
+    with `require_private_ip`, whenever it has a public IPv4 address at all; passes otherwise.
+    Authorized networks of an instance without a public IP admit nobody (sqladmin.v1beta4:
+    they apply to connections "using the IP"), so they do not fail it.
     """
     for inst in ctx.assets("sqladmin.googleapis.com/Instance"):
         ip = (data(inst).get("settings") or {}).get("ipConfiguration") or {}
         public_ip = ip.get("ipv4Enabled") is not False
-        anywhere = [str(n.get("value")) for n in ip.get("authorizedNetworks") or []
-                    if n.get("value") in ANYWHERE]
-        problems = [f"authorized network {a} admits the whole internet" for a in anywhere]
+        values = [str(n.get("value")) for n in ip.get("authorizedNetworks") or []]
+        anywhere = admits_internet(values) if public_ip else []
+        problems = ([f"authorized networks {', '.join(anywhere)} admit the whole internet"]
+                    if anywhere else [])
         if require_private_ip and public_ip:
             problems.append("the instance has a public IP address")
         where = "a public IP limited to authorized networks" if public_ip else "private IP only"

@@ -23,11 +23,14 @@ def essential_contacts_security(ctx: GcpContext) -> Iterator[Result]:
 
     One result for the organisation (when in scope) and one per active project. Essential
     contacts are inherited down the hierarchy, so a node passes when it or an ancestor has a
-    contact subscribed to SECURITY or ALL notification categories (Contact assets).
+    VALID contact subscribed to SECURITY or ALL notification categories (Contact assets); it
+    fails otherwise. A contact whose `validationState` is INVALID (unreachable email) or unset
+    does not count. Folders are not judged themselves (their contacts count for projects).
     """
     contacts = by_node(c for c in ctx.assets("essentialcontacts.googleapis.com/Contact")
-                       if any(t in TOPICS for t in
-                              data(c).get("notificationCategorySubscriptions") or []))
+                       if data(c).get("validationState") == "VALID"
+                       and any(t in TOPICS for t in
+                               data(c).get("notificationCategorySubscriptions") or []))
     nodes = [*ctx.assets(ORGANIZATION), *ctx.projects()]
     for node in nodes:
         emails = sorted(str(data(c).get("email")) for n in lineage(node)

@@ -33,21 +33,28 @@ GCP benchmark 2.4-2.11 filters, compared without whitespace and case)."""
 def log_metric_alerts_security_changes(ctx: GcpContext) -> Iterator[Result]:
     """Each project alerts on ownership, audit, role, network, bucket IAM and SQL changes.
 
-    One result per active project (resource: its full name). For each change of `CHANGES`,
-    the project needs a log-based metric whose filter matches the CIS benchmark filter
-    (LogMetric assets) and an enabled alert policy with a condition on
-    `logging.googleapis.com/user/<metric>` (AlertPolicy assets). The failure names the
-    changes without an alert. Notification channels are not inspected.
+    One result per active project (resource: its full name). A change of `CHANGES` is covered
+    by an enabled log-based metric (LogMetric, not `disabled`) whose filter matches the CIS
+    benchmark filter together with an alert policy that is `enabled` (unset is unknown, not
+    enabled: monitoring.v3) and has a threshold, absence, MQL or PromQL condition on
+    `logging.googleapis.com/user/<metric>`; or by an enabled log-match alert policy
+    (`conditionMatchedLog`) whose filter matches. Under an AND combiner a condition alerts only
+    with all the others, so such a policy with several conditions does not count. Fails naming
+    the changes without an alert. Notification channels are not inspected.
     """
-    metrics = by_node(ctx.assets("logging.googleapis.com/LogMetric"))
-    policies = by_node(ctx.assets("monitoring.googleapis.com/AlertPolicy"))
+    metrics = by_node(m for m in ctx.assets("logging.googleapis.com/LogMetric")
+                      if data(m).get("disabled") is not True)
+    policies = by_node(p for p in ctx.assets("monitoring.googleapis.com/AlertPolicy")
+                       if _alerts_alone(p))
     for project in ctx.projects():
         node = str(project["ancestors"][0])
         alerted = {name for name in (data(m).get("name") for m in metrics.get(node, []))
                    if any(_alerts_on(p, str(name)) for p in policies.get(node, []))}
         covered = {change for change, alternatives in CHANGES.items()
-                   if any(_matches(m, alternatives) for m in metrics.get(node, [])
-                          if data(m).get("name") in alerted)}
+                   if any(_matches(data(m).get("filter"), alternatives)
+                          for m in metrics.get(node, []) if data(m).get("name") in alerted)
+                   or any(_matches((c.get("conditionMatchedLog") or {}).get("filter"), alternatives)
+                          for p in policies.get(node, []) for c in _conditions(p))}
         missing = [c for c in CHANGES if c not in covered]
         yield verdict(ctx, project, not missing,
                       "alerting log metrics exist for every security-relevant change",
@@ -58,18 +65,34 @@ def _squash(text: object) -> str:
     return "".join(str(text or "").split()).lower()
 
 
-def _matches(metric: Mapping[str, Any], alternatives: tuple[tuple[str, ...], ...]) -> bool:
-    flt = _squash(data(metric).get("filter"))
-    return any(all(_squash(f) in flt for f in frags) for frags in alternatives)
+def _matches(flt: object, alternatives: tuple[tuple[str, ...], ...]) -> bool:
+    squashed = _squash(flt)
+    return bool(squashed) and any(all(_squash(f) in squashed for f in frags)
+                                  for frags in alternatives)
+
+
+def _conditions(policy: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [c for c in data(policy).get("conditions") or [] if isinstance(c, Mapping)]
+
+
+def _alerts_alone(policy: Mapping[str, Any]) -> bool:
+    """Enabled, and each condition opens an incident by itself (OR, or a single condition)."""
+    d = data(policy)
+    return d.get("enabled") is True and (
+        len(_conditions(policy)) <= 1 or d.get("combiner") not in ("AND",
+                                                                  "AND_WITH_MATCHING_RESOURCE"))
 
 
 def _alerts_on(policy: Mapping[str, Any], metric: str) -> bool:
-    d = data(policy)
-    if d.get("enabled") is False:
-        return False
     wanted = _squash(f'metric.type="logging.googleapis.com/user/{metric}"')
-    for cond in d.get("conditions") or []:
+    mql = _squash(f"logging.googleapis.com/user/{metric}")
+    promql = _squash(f"logging_googleapis_com:user_{metric}")
+    for cond in _conditions(policy):
         for kind in ("conditionThreshold", "conditionAbsent"):
             if wanted in _squash((cond.get(kind) or {}).get("filter")):
                 return True
+        if mql in _squash((cond.get("conditionMonitoringQueryLanguage") or {}).get("query")):
+            return True
+        if promql in _squash((cond.get("conditionPrometheusQueryLanguage") or {}).get("query")):
+            return True
     return False

@@ -25,7 +25,9 @@ def logging_sink_all_logs(ctx: GcpContext) -> Iterator[Result]:
     One result per active project (resource: the project's full name). A project passes when
     an enabled sink with an empty filter exports to a Cloud Storage bucket, a BigQuery dataset
     or a log bucket, and that sink is the project's own or an aggregated sink
-    (`includeChildren`) of one of its folders or its organisation (LogSink assets).
+    (`includeChildren`) of one of its folders or its organisation (LogSink assets); fails
+    otherwise. A sink with an enabled exclusion filter does not export all entries
+    (logging.v2 LogSink.exclusions) and does not count; Pub/Sub destinations do not count.
     """
     sinks = ctx.assets("logging.googleapis.com/LogSink")
     for project in ctx.projects():
@@ -42,5 +44,6 @@ def _exports_all(sink: Mapping[str, Any], chain: list[str]) -> bool:
     node = node_of(sink)
     if node not in chain or (node != chain[0] and not d.get("includeChildren")):
         return False
-    return (not str(d.get("filter") or "").strip() and not d.get("disabled")
-            and str(d.get("destination", "")).startswith(DESTINATIONS))
+    excluding = [e for e in d.get("exclusions") or [] if e.get("disabled") is not True]
+    return (not str(d.get("filter") or "").strip() and d.get("disabled") is not True
+            and not excluding and str(d.get("destination", "")).startswith(DESTINATIONS))

@@ -23,9 +23,12 @@ def os_login_enforced(ctx: GcpContext, *, require_2fa: bool = False) -> Iterator
     `commonInstanceMetadata` must set enable-oslogin=TRUE, and enable-oslogin-2fa=TRUE when
     `require_2fa`), and one failing result per instance whose own metadata sets
     enable-oslogin to FALSE (or, with `require_2fa`, enable-oslogin-2fa to FALSE). Instances
-    that inherit the project setting get no separate result.
+    that inherit the project setting get no separate result. The `compute.requireOsLogin`
+    organisation policy is not read: a project relying on it alone fails (never a false pass).
     """
-    for project in ctx.assets("compute.googleapis.com/Project"):
+    projects = ctx.assets("compute.googleapis.com/Project")
+    instances = ctx.assets("compute.googleapis.com/Instance")  # read all, then judge
+    for project in projects:
         meta = data(project).get("commonInstanceMetadata")
         problems = []
         if not as_bool(metadata_value(meta, "enable-oslogin")):
@@ -35,7 +38,7 @@ def os_login_enforced(ctx: GcpContext, *, require_2fa: bool = False) -> Iterator
         yield verdict(ctx, project, not problems, "OS Login is enabled for the project",
                       "; ".join(problems))
     keys = ("enable-oslogin", "enable-oslogin-2fa") if require_2fa else ("enable-oslogin",)
-    for inst in ctx.assets("compute.googleapis.com/Instance"):
+    for inst in instances:
         meta = data(inst).get("metadata")
         off = [k for k in keys if (v := metadata_value(meta, k)) is not None and not as_bool(v)]
         if off:

@@ -21,8 +21,10 @@ def sa_user_managed_keys(ctx: GcpContext, *, max_age_days: int = 90) -> Iterator
     """User-managed service account keys are younger than the maximum age.
 
     One result per user-managed key (ServiceAccountKey assets, resource: the key's full
-    name). An enabled key older than `max_age_days` (from `validAfterTime`) fails; disabled
-    keys pass. Google-managed (SYSTEM_MANAGED) keys rotate automatically and are not judged.
+    name). An enabled key older than `max_age_days` (from `validAfterTime`) fails, as does one
+    whose creation time is unknown; disabled keys and expired keys (`validBeforeTime` passed:
+    iam.v1 "the key can be used before this timestamp") pass. Google-managed (SYSTEM_MANAGED)
+    keys rotate automatically and are not judged.
     Key usage (Policy Analyzer's last authentication) is not read: that needs the Policy
     Analyzer activity API, which Cloud Asset Inventory does not serve.
     """
@@ -33,6 +35,10 @@ def sa_user_managed_keys(ctx: GcpContext, *, max_age_days: int = 90) -> Iterator
             continue
         if d.get("disabled"):
             yield verdict(ctx, key, True, "the key is disabled", "")
+            continue
+        expires = parse_time(d.get("validBeforeTime"))
+        if expires is not None and expires <= now:
+            yield verdict(ctx, key, True, f"the key expired at {d.get('validBeforeTime')}", "")
             continue
         created = parse_time(d.get("validAfterTime"))
         if created is None:

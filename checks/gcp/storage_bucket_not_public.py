@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from checks.gcp._assets import (
     LIST_IAM_POLICY,
@@ -39,20 +40,22 @@ def storage_bucket_not_public(
     neither `enforced` on the bucket nor by the `storage.publicAccessPrevention` organisation
     policy on its project, folders or organisation (and `require_public_access_prevention`);
     or, without that prevention, when uniform bucket-level access is off (object ACLs could
-    still make objects public). Object ACLs themselves are not read.
+    still make objects public). Passes otherwise. The organisation policy is evaluated as
+    Google does: the nearest node of the bucket's project, folders and organisation that sets
+    the constraint decides (`booleanPolicy.enforced` true or false; `restoreDefault`: not
+    enforced), so a project that turns the policy off is not covered by its organisation's.
+    Object ACLs themselves are not read.
     """
     bindings = {a["name"]: (a.get("iamPolicy") or {}).get("bindings") or []
                 for a in ctx.assets("storage.googleapis.com/Bucket", "IAM_POLICY")}
-    enforced_at = {node_of(a) for a in ctx.assets(NODES, "ORG_POLICY")
-                   for p in a.get("orgPolicy") or []
-                   if p.get("constraint") == CONSTRAINT
-                   and as_bool((p.get("booleanPolicy") or {}).get("enforced"))}
+    decided = {node_of(a): _enforces(p) for a in ctx.assets(NODES, "ORG_POLICY")
+               for p in a.get("orgPolicy") or [] if p.get("constraint") == CONSTRAINT}
     for bucket in ctx.assets("storage.googleapis.com/Bucket"):
         cfg = data(bucket).get("iamConfiguration") or {}
         public = sorted({f"{m} has {b.get('role')}" for b in bindings.get(bucket["name"], [])
                          for m in b.get("members") or [] if m in PUBLIC})
         prevention = (cfg.get("publicAccessPrevention") == "enforced"
-                      or any(n in enforced_at for n in lineage(bucket)))
+                      or _inherited(decided, lineage(bucket)))
         ubla = as_bool((cfg.get("uniformBucketLevelAccess") or {}).get("enabled"))
         problems = ["public IAM bindings: " + "; ".join(public)] if public else []
         if not prevention and require_public_access_prevention:
@@ -63,3 +66,17 @@ def storage_bucket_not_public(
                       "no public IAM binding; public access prevention is enforced"
                       if prevention else "no public IAM binding; uniform bucket-level access on",
                       "; ".join(problems))
+
+
+def _enforces(policy: Mapping[str, Any]) -> bool:
+    """What one node's policy for the constraint says (cloudresourcemanager.v1 OrgPolicy)."""
+    if policy.get("restoreDefault") is not None:
+        return False  # the constraint's default: public access prevention not enforced
+    return as_bool((policy.get("booleanPolicy") or {}).get("enforced"))
+
+
+def _inherited(decided: Mapping[str, bool], chain: list[str]) -> bool:
+    for node in chain:  # nearest first: the first node that sets the constraint decides
+        if node in decided:
+            return decided[node]
+    return False

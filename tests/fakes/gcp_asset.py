@@ -19,6 +19,7 @@ from collector.demo.gcp_estate import ORG, build_gcp_estate
 from collector.demo.gcp_fake import GcpFake
 from collector.model import Result, Status
 from collector.plugin import Check
+from tests.fakes.gcp_schema import problems
 from tests.support.memory_sink import MemorySink
 
 FAST_RETRY = RetrySettings(initial=0.01, maximum=0.02, multiplier=2.0, timeout=5.0)
@@ -32,7 +33,14 @@ class AssetEstate:
         self.endpoint = fake.endpoint
         self.sink = MemorySink()
 
-    def load(self, assets: Iterable[Mapping[str, Any]], *, page_size: int = 3) -> None:
+    def load(self, assets: Iterable[Mapping[str, Any]], *, page_size: int = 3,
+             validate: bool = True) -> None:
+        """Serve `assets`, each first validated against Google's discovery documents (a test
+        fixture with a field or type the real API would not return fails at once)."""
+        assets = list(assets)
+        if validate:
+            found = [p for a in assets for p in problems(a)]
+            assert not found, "fixture differs from the discovery documents:\n" + "\n".join(found)
         self.fake.reset(assets, page_size=page_size)
 
     def scope(self, scope: str = ORG) -> GcpScope:
