@@ -5,19 +5,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import date
 
 from collector.mapping import criteria_by_check
 from collector.plugin import Remediation
+from collector.risks.book import RiskBook
 from storage import Repository
 from storage.canonical import format_utc
 from storage.records import RunRecord
 
 CONTRACT_COLUMNS = ("run_id", "observed_at", "provider", "scope", "region", "check_id",
                     "resource_id", "status", "criteria", "message")
-ADDED_COLUMNS = ("remediation",)
+ADDED_COLUMNS = ("remediation", "accepted_risk")
 """Fields added to the contract (design.md: fields may be added, never renamed or removed):
 `remediation`, how to fix a failing result (null unless the status is `fail` and the check
-declares one)."""
+declares one); `accepted_risk`, the id of the accepted risk in force that covers a failing
+result on the day it was observed (null otherwise; the status stays `fail`)."""
 OUTPUT_COLUMNS = CONTRACT_COLUMNS + ADDED_COLUMNS
 
 
@@ -46,7 +49,8 @@ class ResultRow:
         data["message"] = self.full_message
         return {k: data[k] for k in CONTRACT_COLUMNS}
 
-    def output(self, remediation: Remediation | None, *, flat: bool = False) -> dict[str, object]:
+    def output(self, remediation: Remediation | None, risks: RiskBook | None = None, *,
+               flat: bool = False) -> dict[str, object]:
         """The contract's keys plus the added ones; `flat` renders them for a CSV cell."""
         out = self.contract()
         fix = remediation if self.status == "fail" else None
@@ -54,7 +58,17 @@ class ResultRow:
             out["remediation"] = fix.one_line() if fix else ""
         else:
             out["remediation"] = fix.as_json() if fix else None
+        accepted = self.accepted_by(risks)
+        out["accepted_risk"] = accepted if accepted or not flat else ""
         return out
+
+    def accepted_by(self, risks: RiskBook | None) -> str | None:
+        """The accepted risk covering this result, when it is a failure (else None)."""
+        if self.status != "fail" or not risks:
+            return None
+        day = date.fromisoformat(self.observed_at[:10])
+        return risks.covering(self.check_id, self.resource_id, self.provider, self.scope,
+                              self.region, day)
 
     @property
     def full_message(self) -> str:

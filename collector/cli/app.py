@@ -42,6 +42,8 @@ COMMANDS = {
     "attachments": "collector.cli.attach:attachments",
     "sample": "collector.cli.sample:sample",
     "diff": "collector.cli.diff:diff",
+    "accept": "collector.cli.risks:accept",
+    "risks": "collector.cli.risks:risks",
     # (new commands are registered here, one line each: name -> "module:function")
 }
 """Every subcommand and where it is defined (its module is imported only when it is used)."""

@@ -16,6 +16,7 @@ from collector.output.tables import (
     stdout_console,
 )
 from collector.results import OUTPUT_COLUMNS, result_rows
+from collector.risks.store import load_book
 from storage.canonical import format_utc
 
 
@@ -52,7 +53,8 @@ def results(app: AppContext, run_id: str, fmt: str, statuses: tuple[str, ...],
             check_glob: str) -> None:
     """Print every result of a run (the results contract's columns).
 
-    Failing results carry `remediation`: what to change and how (the table shows it too).
+    Failing results carry `remediation` (what to change and how) and `accepted_risk` (the id
+    of an accepted risk in force that covers them; they stay `fail`).
     """
     import fnmatch
 
@@ -61,13 +63,14 @@ def results(app: AppContext, run_id: str, fmt: str, statuses: tuple[str, ...],
             if (not statuses or r.status in statuses)
             and fnmatch.fnmatchcase(r.check_id, check_glob))
     fixes = {c.id: c.remediation for c in app.registry if c.remediation is not None}
+    book = load_book(app.read_repo)
     if fmt == "json":
-        write_json_lines((r.output(fixes.get(r.check_id)) for r in rows), sys.stdout)
+        write_json_lines((r.output(fixes.get(r.check_id), book) for r in rows), sys.stdout)
     elif fmt == "csv":
-        write_csv((r.output(fixes.get(r.check_id), flat=True) for r in rows), OUTPUT_COLUMNS,
-                  sys.stdout)
+        write_csv((r.output(fixes.get(r.check_id), book, flat=True) for r in rows),
+                  OUTPUT_COLUMNS, sys.stdout)
     else:
-        print_results(stdout_console(), rows, fixes)
+        print_results(stdout_console(), rows, fixes, book)
 
 
 @click.command()

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from collector.plugin import Check, Remediation
 from collector.results import ResultRow
+from collector.risks.book import RiskBook
 from collector.summary import RunSummary, Tally
 from config.criteria import Catalog
 from storage.canonical import format_utc
@@ -80,8 +81,10 @@ def print_runs(console: Console, runs: Iterable[RunRecord]) -> None:
 
 
 def print_results(console: Console, rows: Iterable[ResultRow],
-                  fixes: Mapping[str, Remediation] | None = None) -> None:
-    """Results as a table; failing ones with how to fix them (when the check says)."""
+                  fixes: Mapping[str, Remediation] | None = None,
+                  risks: RiskBook | None = None) -> None:
+    """Results as a table; failing ones with how to fix them (when the check says) and the
+    accepted risk covering them, if any."""
     listed = list(rows)
     fixes = fixes or {}
     guide = any(r.status == "fail" and r.check_id in fixes for r in listed)
@@ -91,8 +94,9 @@ def print_results(console: Console, rows: Iterable[ResultRow],
     if guide:
         table.add_column("How to fix", overflow="fold")
     for r in listed:
-        cells = [r.check_id, r.scope, r.region, r.resource_id, _verdict(r.status),
-                 r.full_message]
+        accepted = r.accepted_by(risks)
+        status = _verdict(r.status) + (f" (accepted: {accepted})" if accepted else "")
+        cells = [r.check_id, r.scope, r.region, r.resource_id, status, r.full_message]
         if guide:
             fix = fixes.get(r.check_id) if r.status == "fail" else None
             cells.append(fix.one_line() if fix else "")
