@@ -40,7 +40,6 @@ def judge_trails(ctx: AwsContext, judge: Judge) -> Iterator[Result]:
             trails.setdefault(trail["TrailARN"], trail)
     for arn in sorted(trails):
         trail = trails[arn]
-        home = ctx.in_region(trail["HomeRegion"])
         for result in each([trail], resource=lambda t: t["TrailARN"],
-                           judge=lambda t: judge(home, t)):
+                           judge=lambda t: judge(ctx.in_region(t["HomeRegion"]), t)):
             yield replace(result, region=trail["HomeRegion"])

@@ -1,10 +1,8 @@
-"""Shared by the S3 checks: the bucket list, bucket ARNs, and a per-bucket read failure."""
+"""Shared by the S3 checks: the bucket list (per-bucket reads fetched ahead) and bucket ARNs."""
 
 from __future__ import annotations
 
 from collector.cloud.aws import AwsContext
-from collector.cloud.base import CloudError
-from collector.model import Result
 
 
 def bucket_names(ctx: AwsContext) -> list[str]:
@@ -24,8 +22,3 @@ def bucket_arn(ctx: AwsContext, name: str) -> str:
     """`arn:<partition>:s3:::<bucket>` — bucket ARNs carry neither region nor account."""
     return f"arn:{ctx.partition}:s3:::{name}"
 
-
-def unreadable(arn: str, what: str, exc: CloudError) -> Result:
-    """An `error` result for one bucket whose setting could not be read."""
-    detail = f": {exc.detail}" if exc.detail else ""
-    return Result.error(arn, f"could not read the bucket's {what} ({exc.code}{detail})", exc.code)

@@ -116,7 +116,7 @@ def _kept_days(lifecycle: dict[str, Any] | None) -> int | None:
     return None if days is None or int(days) < 0 else int(days)
 
 
-def _rule_days(rule: dict[str, Any]) -> int | None | str:
+def _rule_days(rule: dict[str, Any]) -> int | str | None:
     """The rule's retention in days, None for indefinitely, or why it has none."""
     lifecycle = rule.get("Lifecycle") or {}
     if lifecycle.get("DeleteAfterEvent"):

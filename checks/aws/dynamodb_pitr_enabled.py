@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from collector.cloud.aws import AwsContext
-from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 
 @check(
@@ -19,18 +19,17 @@ def dynamodb_pitr_enabled(ctx: AwsContext) -> Iterator[Result]:
     """DynamoDB tables can be restored to any point in time (PITR is enabled).
 
     Regional. One result per table (resource: the table ARN), read with
-    DescribeContinuousBackups; the recovery window (days) is reported when AWS returns it.
+    DescribeContinuousBackups. Pass: PointInTimeRecoveryStatus ENABLED (the recovery window in
+    days is named when AWS returns it). Fail: DISABLED or absent. A table whose read fails is
+    an `error` for that table only.
     """
     tables = ctx.paginate("dynamodb", "list_tables", "TableNames")
     ctx.prefetch("dynamodb", "describe_continuous_backups", [{"TableName": t} for t in tables])
-    for name in tables:
+
+    def judge(name: str) -> Iterator[Result]:
         arn = ctx.arn("dynamodb", f"table/{name}")
-        try:
-            body = ctx.call("dynamodb", "describe_continuous_backups", TableName=name)
-        except CloudError as exc:
-            yield Result.error(arn, f"could not read the table's continuous backups "
-                                    f"({exc.code})", exc.code)
-            continue
+        body: dict[str, Any] = ctx.call("dynamodb", "describe_continuous_backups",
+                                        TableName=name)
         pitr = (body.get("ContinuousBackupsDescription") or {}).get(
             "PointInTimeRecoveryDescription") or {}
         days = pitr.get("RecoveryPeriodInDays")
@@ -42,3 +41,5 @@ def dynamodb_pitr_enabled(ctx: AwsContext) -> Iterator[Result]:
             f"point-in-time recovery is enabled{window}",
             f"point-in-time recovery is {state}",
         )
+
+    yield from each(tables, resource=lambda t: ctx.arn("dynamodb", f"table/{t}"), judge=judge)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from collector.cloud.aws import AwsContext
 from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 BLOCKING = ("block-all-sharing", "block-new-sharing")
 
@@ -27,7 +28,8 @@ def ebs_snapshot_not_public(ctx: AwsContext) -> Iterator[Result]:
     snapshot block public access setting (resource:
     `arn:<partition>:ec2:<region>:<account>:account/snapshot-block-public-access`): it passes in
     state block-all-sharing or block-new-sharing. A failure to read the setting is an error for
-    that result only; the snapshots are still judged.
+    that result only; the snapshots are still judged, and a snapshot whose attribute read fails
+    is an `error` for that snapshot only.
     """
     setting = ctx.arn("ec2", "account/snapshot-block-public-access")
     try:
@@ -43,19 +45,18 @@ def ebs_snapshot_not_public(ctx: AwsContext) -> Iterator[Result]:
     ctx.prefetch("ec2", "describe_snapshot_attribute",
                  [{"SnapshotId": s["SnapshotId"], "Attribute": "createVolumePermission"}
                   for s in snaps])
-    for snap in snaps:
+
+    def judge(snap: dict[str, Any]) -> Iterator[Result]:
         sid = snap["SnapshotId"]
         arn = ctx.arn("ec2", f"snapshot/{sid}")
-        try:
-            attr = ctx.call("ec2", "describe_snapshot_attribute", SnapshotId=sid,
-                            Attribute="createVolumePermission")
-        except CloudError as exc:
-            yield Result.error(arn, f"could not read the snapshot's permissions ({exc.code})",
-                               exc.code)
-            continue
+        attr = ctx.call("ec2", "describe_snapshot_attribute", SnapshotId=sid,
+                        Attribute="createVolumePermission")
         perms = attr.get("CreateVolumePermissions") or []
         public = any(p.get("Group") == "all" for p in perms)
         accounts = [p["UserId"] for p in perms if p.get("UserId")]
         shared = f"; shared with account(s) {', '.join(accounts)}" if accounts else ""
         yield Result.of(arn, not public, f"the snapshot is not public{shared}",
                         f"the snapshot is public: anyone can create a volume from it{shared}")
+
+    yield from each(snaps, resource=lambda s: ctx.arn("ec2", f"snapshot/{s['SnapshotId']}"),
+                    judge=judge)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from checks.aws._s3 import bucket_arn, buckets_with, unreadable
+from checks.aws._s3 import bucket_arn, buckets_with
 from collector.cloud.aws import AwsContext
-from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 NO_RULE = ("ServerSideEncryptionConfigurationNotFoundError",)
 KMS_ALGORITHMS = {"aws:kms": "SSE-KMS", "aws:kms:dsse": "DSSE-KMS"}
@@ -32,17 +31,16 @@ def s3_bucket_default_encryption(ctx: AwsContext, *, require_kms: bool = False) 
     AWS-managed `aws/s3` key and fails. (The key itself is not described: it may live in
     another account.)
     """
-    for name in buckets_with(ctx, "get_bucket_encryption"):
+    def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)
-        try:
-            body = ctx.call("s3", "get_bucket_encryption", Bucket=name, absent=NO_RULE)
-        except CloudError as exc:
-            yield unreadable(arn, "default encryption", exc)
-            continue
+        body = ctx.call("s3", "get_bucket_encryption", Bucket=name, absent=NO_RULE)
         rules = [] if body is None else body["ServerSideEncryptionConfiguration"].get("Rules", [])
         defaults = [r["ApplyServerSideEncryptionByDefault"] for r in rules
                     if r.get("ApplyServerSideEncryptionByDefault")]
-        yield _verdict(arn, defaults, require_kms)
+        return [_verdict(arn, defaults, require_kms)]
+
+    yield from each(buckets_with(ctx, "get_bucket_encryption"),
+                    resource=lambda n: bucket_arn(ctx, n), judge=judge)
 
 
 def _verdict(arn: str, defaults: list[dict[str, Any]], require_kms: bool) -> Result:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 
-from checks.aws._s3 import bucket_arn, buckets_with, unreadable
+from checks.aws._s3 import bucket_arn, bucket_names
 from collector.cloud.aws import AwsContext
-from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 NO_LOCK = ("ObjectLockConfigurationNotFoundError",)
 
@@ -32,25 +31,22 @@ def s3_bucket_object_lock_enabled(
     COMPLIANCE, days or years) applies to new objects; Object Lock without a default rule
     protects only objects written with their own retention, and fails.
     """
-    for name in buckets_with(ctx, "get_object_lock_configuration"):
-        if not any(fnmatch.fnmatchcase(name, p) for p in buckets):
-            continue
+    def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)
-        try:
-            body = ctx.call("s3", "get_object_lock_configuration", Bucket=name, absent=NO_LOCK)
-        except CloudError as exc:
-            yield unreadable(arn, "Object Lock configuration", exc)
-            continue
+        body = ctx.call("s3", "get_object_lock_configuration", Bucket=name, absent=NO_LOCK)
         config = (body or {}).get("ObjectLockConfiguration") or {}
         if config.get("ObjectLockEnabled") != "Enabled":
-            yield Result.failed(arn, "Object Lock is not enabled")
-            continue
+            return [Result.failed(arn, "Object Lock is not enabled")]
         retention = (config.get("Rule") or {}).get("DefaultRetention") or {}
         span = (f"{retention['Days']} days" if retention.get("Days")
                 else f"{retention['Years']} years" if retention.get("Years") else "")
-        yield Result.of(
+        return [Result.of(
             arn,
             bool(span),
             f"Object Lock is enabled with default {retention.get('Mode')} retention of {span}",
             "Object Lock is enabled but has no default retention rule",
-        )
+        )]
+
+    names = [n for n in bucket_names(ctx) if any(fnmatch.fnmatchcase(n, p) for p in buckets)]
+    ctx.prefetch("s3", "get_object_lock_configuration", [{"Bucket": n} for n in names])
+    yield from each(names, resource=lambda n: bucket_arn(ctx, n), judge=judge)

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import Any
 
-from checks.aws._s3 import bucket_arn, buckets_with, unreadable
+from checks.aws._s3 import bucket_arn, buckets_with
 from collector.cloud.aws import AwsContext
-from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 NO_POLICY = ("NoSuchBucketPolicy",)
 BOOL_OPERATORS = ("bool", "boolifexists")
@@ -34,29 +33,26 @@ def s3_bucket_secure_transport_enforced(ctx: AwsContext) -> Iterator[Result]:
     some cases and is not counted; NotPrincipal/NotAction/NotResource statements are not
     interpreted. A bucket with no policy fails.
     """
-    for name in buckets_with(ctx, "get_bucket_policy"):
+    def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)
-        try:
-            body = ctx.call("s3", "get_bucket_policy", Bucket=name, absent=NO_POLICY)
-        except CloudError as exc:
-            yield unreadable(arn, "policy", exc)
-            continue
+        body = ctx.call("s3", "get_bucket_policy", Bucket=name, absent=NO_POLICY)
         if body is None:
-            yield Result.failed(arn, "the bucket has no bucket policy, so no statement denies "
-                                     "requests made without TLS")
-            continue
+            return [Result.failed(arn, "the bucket has no bucket policy, so no statement denies "
+                                       "requests made without TLS")]
         try:
             policy = json.loads(body["Policy"])
         except (ValueError, TypeError):
-            yield Result.error(arn, "the bucket policy is not valid JSON", "InvalidPolicyDocument")
-            continue
+            return [Result.error(arn, "the bucket policy is not valid JSON",
+                                 "InvalidPolicyDocument")]
         objects = f"{arn}/*"
-        if any(_denies_plain_http(s, objects) for s in _statements(policy)):
-            yield Result.passed(arn, "the bucket policy denies all principals when "
-                                     "aws:SecureTransport is false")
-        else:
-            yield Result.failed(arn, "no statement of the bucket policy denies all principals "
-                                     "when aws:SecureTransport is false")
+        return [Result.of(arn, any(_denies_plain_http(s, objects) for s in _statements(policy)),
+                          "the bucket policy denies all principals when aws:SecureTransport is "
+                          "false",
+                          "no statement of the bucket policy denies all principals when "
+                          "aws:SecureTransport is false")]
+
+    yield from each(buckets_with(ctx, "get_bucket_policy"),
+                    resource=lambda n: bucket_arn(ctx, n), judge=judge)
 
 
 def _statements(policy: Any) -> list[dict[str, Any]]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checks.aws._s3 import bucket_arn, buckets_with, unreadable
+from checks.aws._s3 import bucket_arn, buckets_with
 from collector.cloud.aws import AwsContext
-from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 
 @check(
@@ -25,18 +24,16 @@ def s3_bucket_versioning_enabled(ctx: AwsContext) -> Iterator[Result]:
     its old versions but no longer creates new ones, and fails. MFA delete is reported, not
     required.
     """
-    for name in buckets_with(ctx, "get_bucket_versioning"):
+    def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)
-        try:
-            body = ctx.call("s3", "get_bucket_versioning", Bucket=name)
-        except CloudError as exc:
-            yield unreadable(arn, "versioning", exc)
-            continue
+        body = ctx.call("s3", "get_bucket_versioning", Bucket=name)
         status = body.get("Status")
         mfa = " with MFA delete" if body.get("MFADelete") == "Enabled" else ""
         if status == "Enabled":
-            yield Result.passed(arn, f"versioning is enabled{mfa}")
-        elif status == "Suspended":
-            yield Result.failed(arn, "versioning is suspended")
-        else:
-            yield Result.failed(arn, "versioning has never been enabled")
+            return [Result.passed(arn, f"versioning is enabled{mfa}")]
+        if status == "Suspended":
+            return [Result.failed(arn, "versioning is suspended")]
+        return [Result.failed(arn, "versioning has never been enabled")]
+
+    yield from each(buckets_with(ctx, "get_bucket_versioning"),
+                    resource=lambda n: bucket_arn(ctx, n), judge=judge)

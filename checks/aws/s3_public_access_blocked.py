@@ -6,11 +6,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from checks.aws._s3 import bucket_arn, buckets_with, unreadable
+from checks.aws._s3 import bucket_arn, buckets_with
 from collector.cloud.aws import AwsContext
-from collector.cloud.base import CloudError
-from collector.model import Result
-from collector.plugin import check
+from collector.model import Result, Status
+from collector.plugin import check, each
 
 FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 NO_BLOCK = ("NoSuchPublicAccessBlockConfiguration",)
@@ -48,21 +47,23 @@ def s3_public_access_blocked(ctx: AwsContext) -> Iterator[Result]:
                        absent=NO_BLOCK)
     account_flags = _flags(account)
     buckets = Coverage()
-    for name in buckets_with(ctx, "get_public_access_block", "get_bucket_policy_status",
-                                 "get_bucket_acl"):
+
+    def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)
-        try:
-            block = ctx.call("s3", "get_public_access_block", Bucket=name, absent=NO_BLOCK)
-            status = ctx.call("s3", "get_bucket_policy_status", Bucket=name, absent=NO_POLICY)
-            acl = ctx.call("s3", "get_bucket_acl", Bucket=name)
-        except CloudError as exc:
-            buckets.unreadable = buckets.unreadable or exc
-            yield unreadable(arn, "public access settings", exc)
-            continue
+        block = ctx.call("s3", "get_public_access_block", Bucket=name, absent=NO_BLOCK)
+        status = ctx.call("s3", "get_bucket_policy_status", Bucket=name, absent=NO_POLICY)
+        acl = ctx.call("s3", "get_bucket_acl", Bucket=name)
         bucket_flags = _flags(block)
         buckets.read += 1
         buckets.not_blocked += not all(bucket_flags.values())
-        yield _bucket_verdict(arn, account_flags, bucket_flags, status, acl)
+        return [_bucket_verdict(arn, account_flags, bucket_flags, status, acl)]
+
+    names = buckets_with(ctx, "get_public_access_block", "get_bucket_policy_status",
+                         "get_bucket_acl")
+    for result in each(names, resource=lambda n: bucket_arn(ctx, n), judge=judge):
+        if result.status is Status.ERROR and buckets.unreadable is None:
+            buckets.unreadable = result.error_code or "error"
+        yield result
     yield _account_verdict(ctx.account_arn, account_flags, buckets)
 
 
@@ -72,7 +73,8 @@ class Coverage:
 
     read: int = 0
     not_blocked: int = 0
-    unreadable: CloudError | None = None
+    unreadable: str | None = None
+    """The error code of the first bucket whose settings could not be read."""
 
 
 def _flags(body: Mapping[str, Any] | None) -> dict[str, bool]:
@@ -115,7 +117,7 @@ def _account_verdict(arn: str, flags: dict[str, bool], buckets: Coverage) -> Res
     if buckets.unreadable is not None:
         return Result.error(arn, f"{seen}; whether every bucket blocks public access itself is "
                                  "unknown: a bucket's settings could not be read",
-                            buckets.unreadable.code)
+                            buckets.unreadable)
     if not buckets.read:
         return Result.passed(arn, f"{seen}; the account has no buckets")
     return Result.passed(arn, f"{seen}; every bucket has all four settings on itself")
