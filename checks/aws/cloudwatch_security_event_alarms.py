@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from collector.cloud.aws import AwsContext
+from collector.cloud.base import CloudError
 from collector.model import Result
 from collector.plugin import check
 
@@ -74,7 +75,11 @@ def cloudwatch_security_event_alarms(ctx: AwsContext) -> Iterator[Result]:
     of the first monitored log group (or
     `arn:<partition>:cloudwatch::<account>:security-event-alarm/<class>` when no log group is
     monitored): it passes when a metric filter matching all of the class's event names feeds a
-    metric alarm with actions enabled whose SNS topic has a confirmed subscription.
+    metric alarm with actions enabled whose SNS topic has a confirmed subscription; it fails
+    when none does. A filter must name every event of its class (a pattern matching only some
+    of them does not count); a root-usage filter must test userIdentity.type. When a log
+    group's filters, a region's alarms or a topic's subscriptions cannot be read, a class that
+    no readable filter satisfies is an `error` (unknown), never a fail or a pass.
     """
     trails = ctx.call("cloudtrail", "describe_trails")["trailList"]
     groups = sorted({t["CloudWatchLogsLogGroupArn"] for t in trails
@@ -86,40 +91,58 @@ def cloudwatch_security_event_alarms(ctx: AwsContext) -> Iterator[Result]:
                                 "no multi-region trail delivers to CloudWatch Logs")
         return
     watched: list[Watched] = []
+    unread: list[CloudError] = []
     for group in groups:
-        watched.extend(_watched(ctx.in_region(group.split(":")[3]), group.split(":")[6]))
+        watched.extend(_watched(ctx.in_region(group.split(":")[3]), group.split(":")[6],
+                                unread))
     first = ctx.in_region(groups[0].split(":")[3])  # results named in the first group's region
     for name, events in EVENTS.items():
         arn = first.arn("cloudwatch", f"security-event-alarm/{name}")
         hits = [w.alarm for w in watched if _matches(w.pattern, name, events)]
+        missing = (f"no metric filter on the CloudTrail log group(s) {', '.join(groups)} with "
+                   f"a notifying alarm matches {name}")
+        if not hits and unread:
+            why = "; ".join(sorted({f"{e.code} ({e.operation})" for e in unread}))
+            yield Result.error(arn, f"{missing} among those readable; not read: {why}",
+                               unread[0].code)
+            continue
         yield Result.of(arn, bool(hits), f"alarm(s) with a notified subscriber: {', '.join(hits)}",
-                        "no metric filter on the CloudTrail log group(s) "
-                        f"{', '.join(groups)} with a notifying alarm matches {name}")
+                        missing)
 
 
-def _watched(ctx: AwsContext, group: str) -> list[Watched]:
-    filters = ctx.paginate("logs", "describe_metric_filters", "metricFilters", logGroupName=group)
-    alarms = ctx.paginate("cloudwatch", "describe_alarms", "MetricAlarms")
+def _watched(ctx: AwsContext, group: str, unread: list[CloudError]) -> list[Watched]:
+    """The group's filters that feed a notifying alarm; failed reads are added to `unread`."""
+    try:
+        filters = ctx.paginate("logs", "describe_metric_filters", "metricFilters",
+                               logGroupName=group)
+        alarms = ctx.paginate("cloudwatch", "describe_alarms", "MetricAlarms")
+    except CloudError as exc:
+        unread.append(exc)
+        return []
     out = []
     for f in filters:
         metrics = {(m.get("metricNamespace"), m.get("metricName"))
                    for m in f.get("metricTransformations") or []}
         for alarm in alarms:
             if (alarm.get("Namespace"), alarm.get("MetricName")) in metrics \
-                    and _notifies(ctx, alarm):
+                    and _notifies(ctx, alarm, unread):
                 out.append(Watched(str(f.get("filterPattern", "")), alarm["AlarmName"]))
     return out
 
 
-def _notifies(ctx: AwsContext, alarm: dict[str, Any]) -> bool:
+def _notifies(ctx: AwsContext, alarm: dict[str, Any], unread: list[CloudError]) -> bool:
     if not alarm.get("ActionsEnabled", True):
         return False
     for action in alarm.get("AlarmActions") or []:
         if not str(action).startswith("arn:") or ":sns:" not in action:
             continue
         topic_region = str(action).split(":")[3]
-        subs = ctx.in_region(topic_region).paginate(
-            "sns", "list_subscriptions_by_topic", "Subscriptions", TopicArn=action)
+        try:
+            subs = ctx.in_region(topic_region).paginate(
+                "sns", "list_subscriptions_by_topic", "Subscriptions", TopicArn=action)
+        except CloudError as exc:
+            unread.append(exc)
+            continue
         if any(s.get("SubscriptionArn", "").startswith("arn:") for s in subs):
             return True
     return False

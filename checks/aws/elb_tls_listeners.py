@@ -7,7 +7,7 @@ from typing import Any
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 WEAK = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
 ENCRYPTED_V2 = ("HTTPS", "TLS")
@@ -34,18 +34,28 @@ def elb_tls_listeners(ctx: AwsContext) -> Iterator[Result]:
     when every default action redirects to HTTPS; any other protocol (TCP, UDP) fails as
     unencrypted. Classic load balancers: one result per load balancer (its ARN), failing for
     each HTTP/TCP listener and each HTTPS/SSL listener whose negotiation policy enables
-    SSLv3, TLS 1.0 or TLS 1.1.
+    SSLv3, TLS 1.0 or TLS 1.1 (a policy with no Protocol-* attribute set true is not weak).
+    A load balancer whose listeners cannot be read is an `error` on its ARN; a listener or
+    classic load balancer whose policy cannot be read is an `error` for it only.
     """
-    for lb in ctx.paginate("elbv2", "describe_load_balancers", "LoadBalancers"):
-        if lb.get("Scheme") != "internet-facing":
-            continue
-        for listener in ctx.paginate("elbv2", "describe_listeners", "Listeners",
-                                     LoadBalancerArn=lb["LoadBalancerArn"]):
-            yield _v2_verdict(ctx, listener)
-    for lb in ctx.paginate("elb", "describe_load_balancers", "LoadBalancerDescriptions"):
-        if lb.get("Scheme") != "internet-facing":
-            continue
-        yield _classic_verdict(ctx, lb)
+    def listeners(lb: dict[str, Any]) -> Iterator[Result]:
+        found = ctx.paginate("elbv2", "describe_listeners", "Listeners",
+                             LoadBalancerArn=lb["LoadBalancerArn"])
+        yield from each(found, resource=lambda li: li["ListenerArn"],
+                        judge=lambda li: [_v2_verdict(ctx, li)])
+
+    v2 = [lb for lb in ctx.paginate("elbv2", "describe_load_balancers", "LoadBalancers")
+          if lb.get("Scheme") == "internet-facing"]
+    yield from each(v2, resource=lambda lb: lb["LoadBalancerArn"], judge=listeners)
+    classic = [lb for lb in ctx.paginate("elb", "describe_load_balancers",
+                                         "LoadBalancerDescriptions")
+               if lb.get("Scheme") == "internet-facing"]
+    yield from each(classic, resource=lambda lb: _classic_arn(ctx, lb),
+                    judge=lambda lb: [_classic_verdict(ctx, lb)])
+
+
+def _classic_arn(ctx: AwsContext, lb: dict[str, Any]) -> str:
+    return ctx.arn("elasticloadbalancing", f"loadbalancer/{lb['LoadBalancerName']}")
 
 
 def _v2_verdict(ctx: AwsContext, listener: dict[str, Any]) -> Result:
@@ -69,7 +79,7 @@ def _v2_verdict(ctx: AwsContext, listener: dict[str, Any]) -> Result:
 
 def _classic_verdict(ctx: AwsContext, lb: dict[str, Any]) -> Result:
     name = lb["LoadBalancerName"]
-    arn = ctx.arn("elasticloadbalancing", f"loadbalancer/{name}")
+    arn = _classic_arn(ctx, lb)
     problems, seen = [], []
     for desc in lb.get("ListenerDescriptions") or []:
         listener = desc.get("Listener") or {}

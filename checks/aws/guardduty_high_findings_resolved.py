@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import check, each
 
 BATCH = 50
 """GetFindings accepts at most 50 finding ids per request."""
@@ -30,33 +31,49 @@ def guardduty_high_findings_resolved(
     finding ARN): it fails when it was first seen (CreatedAt) more than `max_open_days` ago.
     A detector with no open high-severity finding gives one passing result (resource: the
     detector ARN). A region without a detector gives none (aws_guardduty_enabled judges that).
+    A detector whose findings cannot be listed is an `error` on the detector ARN; findings
+    whose GetFindings batch fails are each an `error` (resource: the finding ARN).
     """
     now = datetime.now(UTC)
     limit = timedelta(days=max_open_days)
     criteria = {"Criterion": {"severity": {"GreaterThanOrEqual": int(HIGH)},
                               "service.archived": {"Equals": ["false"]}}}
-    for detector in ctx.paginate("guardduty", "list_detectors", "DetectorIds"):
+
+    def verdict(finding: dict[str, Any]) -> Result:
+        created = _instant(finding.get("CreatedAt"))
+        days = (now - created).days if created else None
+        what = (f"{finding.get('Type')} (severity {finding.get('Severity')}) open since "
+                f"{finding.get('CreatedAt')}")
+        return Result.of(
+            finding["Arn"],
+            created is not None and now - created <= limit,
+            f"{what}: within the {max_open_days}-day SLA",
+            f"{what}: {days} days, beyond the {max_open_days}-day SLA" if days is not None
+            else f"{what}: age unknown",
+        )
+
+    def detector_findings(detector: str) -> Iterator[Result]:
         ids = ctx.paginate("guardduty", "list_findings", "FindingIds", DetectorId=detector,
                            FindingCriteria=criteria)
         if not ids:
-            yield Result.passed(ctx.arn("guardduty", f"detector/{detector}"),
-                                "no open high-severity finding")
-            continue
-        for start in range(0, len(ids), BATCH):
+            yield Result.passed(_detector_arn(ctx, detector), "no open high-severity finding")
+            return
+        batches = {fid: ids[i - i % BATCH:i - i % BATCH + BATCH] for i, fid in enumerate(ids)}
+
+        def judge(fid: str) -> list[Result]:  # the batch holding it (one request per batch)
             body = ctx.call("guardduty", "get_findings", DetectorId=detector,
-                            FindingIds=ids[start:start + BATCH])
-            for finding in body.get("Findings") or []:
-                created = _instant(finding.get("CreatedAt"))
-                days = (now - created).days if created else None
-                what = (f"{finding.get('Type')} (severity {finding.get('Severity')}) open since "
-                        f"{finding.get('CreatedAt')}")
-                yield Result.of(
-                    finding["Arn"],
-                    created is not None and now - created <= limit,
-                    f"{what}: within the {max_open_days}-day SLA",
-                    f"{what}: {days} days, beyond the {max_open_days}-day SLA" if days is not None
-                    else f"{what}: age unknown",
-                )
+                            FindingIds=batches[fid])
+            return [verdict(f) for f in body.get("Findings") or [] if f.get("Id") == fid]
+
+        yield from each(ids, resource=lambda fid: ctx.arn(
+            "guardduty", f"detector/{detector}/finding/{fid}"), judge=judge)
+
+    yield from each(ctx.paginate("guardduty", "list_detectors", "DetectorIds"),
+                    resource=lambda d: _detector_arn(ctx, d), judge=detector_findings)
+
+
+def _detector_arn(ctx: AwsContext, detector: str) -> str:
+    return ctx.arn("guardduty", f"detector/{detector}")
 
 
 def _instant(value: object) -> datetime | None:
