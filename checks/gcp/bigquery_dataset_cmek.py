@@ -20,7 +20,8 @@ def bigquery_dataset_cmek(ctx: GcpContext) -> Iterator[Result]:
     """BigQuery datasets encrypt new tables with a customer-managed Cloud KMS key by default.
 
     One result per dataset (resource: its full name). Passes when
-    `defaultEncryptionConfiguration.kmsKeyName` is set. Google encrypts all data at rest
+    `defaultEncryptionConfiguration.kmsKeyName` is set, fails otherwise; every dataset is
+    judged (none is not applicable). Google encrypts all data at rest
     with Google-managed keys regardless; CMEK is the configurable, testable control. Tables
     created with their own key, or before the default was set, are not read.
     """

@@ -22,8 +22,9 @@ def cloud_asset_inventory_enabled(ctx: GcpContext) -> Iterator[Result]:
     """Every project has the Cloud Asset Inventory API enabled (asset and change history).
 
     One result per active project (resource: its full name). Passes when the project's
-    Service Usage assets show cloudasset.googleapis.com ENABLED, which keeps 35 days of
-    configuration history for the project (the analogue of AWS Config).
+    Service Usage assets show cloudasset.googleapis.com with `state` ENABLED, which keeps 35
+    days of configuration history for the project (the analogue of AWS Config); fails when it
+    is absent, DISABLED or has no state. Projects not ACTIVE are not judged.
     """
     enabled = enabled_services(ctx)
     for project in ctx.projects():

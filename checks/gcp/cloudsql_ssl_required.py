@@ -23,7 +23,9 @@ def cloudsql_ssl_required(ctx: GcpContext) -> Iterator[Result]:
 
     One result per instance (resource: its full name). Passes when
     `settings.ipConfiguration.sslMode` is ENCRYPTED_ONLY or
-    TRUSTED_CLIENT_CERTIFICATE_REQUIRED, or, without sslMode, the legacy `requireSsl` is true.
+    TRUSTED_CLIENT_CERTIFICATE_REQUIRED, or, without sslMode, the legacy `requireSsl` is true;
+    fails otherwise. sslMode takes priority over the deprecated requireSsl (sqladmin.v1beta4
+    IpConfiguration.sslMode), so ENCRYPTED_ONLY with requireSsl false passes.
     """
     for inst in ctx.assets("sqladmin.googleapis.com/Instance"):
         ip = (data(inst).get("settings") or {}).get("ipConfiguration") or {}

@@ -23,7 +23,8 @@ def compute_instance_no_public_ip(ctx: GcpContext, *, allowed: tuple[str, ...] =
     One result per instance (resource: its full name). Fails when a network interface has an
     access config (an external IPv4 `natIP`, or an ephemeral one still being assigned) or an
     external IPv6 access config. `allowed` lists instance names or full names that may have
-    one (bastions, NAT appliances); they pass with a note.
+    one (bastions, NAT appliances); they pass with a note. Instances without an access
+    config pass; every instance, running or stopped, is judged.
     """
     for inst in ctx.assets("compute.googleapis.com/Instance"):
         d = data(inst)

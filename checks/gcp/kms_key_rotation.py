@@ -20,8 +20,9 @@ def kms_key_rotation(ctx: GcpContext, *, max_days: int = 90) -> Iterator[Result]
     """Cloud KMS encryption keys rotate automatically at least every `max_days` days.
 
     One result per ENCRYPT_DECRYPT CryptoKey (resource: its full name). Passes when
-    `rotationPeriod` is at most `max_days` and `nextRotationTime` is set. Asymmetric and MAC
-    keys cannot rotate automatically and are not in scope.
+    `rotationPeriod` is at most `max_days` and `nextRotationTime` is set; fails when either is
+    missing or the period is longer. A key without `purpose` is judged as ENCRYPT_DECRYPT.
+    Asymmetric, raw and MAC keys cannot rotate automatically and are not judged.
     """
     for key in ctx.assets("cloudkms.googleapis.com/CryptoKey"):
         d = data(key)

@@ -30,8 +30,9 @@ def sa_no_admin_roles(ctx: GcpContext) -> Iterator[Result]:
     service agents are not listed there and are not judged). A service account fails when the
     IAM policy of its organisation, a folder or a project in scope grants it roles/owner,
     roles/editor or any role whose name ends in "admin" (roles/iam.securityAdmin,
-    roles/storage.admin, custom roles named so). Resource-level policies (buckets, datasets)
-    are not read.
+    roles/storage.admin, custom roles named so), conditional bindings included; it passes
+    otherwise. Bindings to `deleted:` members are ignored. Resource-level policies (buckets,
+    datasets) are not read.
     """
     granted: dict[str, set[str]] = {}
     for node in ctx.assets(NODES, "IAM_POLICY"):

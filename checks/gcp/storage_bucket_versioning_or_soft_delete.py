@@ -21,7 +21,8 @@ def storage_bucket_versioning_or_soft_delete(ctx: GcpContext) -> Iterator[Result
 
     One result per bucket. Passes when `versioning.enabled` is true or the soft-delete policy
     keeps deleted objects for more than zero seconds
-    (`softDeletePolicy.retentionDurationSeconds`; Google's default is 7 days).
+    (`softDeletePolicy.retentionDurationSeconds`; Google's default is 7 days); fails when
+    neither is, including when the soft-delete policy is absent (unknown is not on).
     """
     for bucket in ctx.assets("storage.googleapis.com/Bucket"):
         d = data(bucket)

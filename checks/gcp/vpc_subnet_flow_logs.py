@@ -24,8 +24,10 @@ def vpc_subnet_flow_logs(ctx: GcpContext) -> Iterator[Result]:
     """VPC subnets record flow logs.
 
     One result per subnet (resource: its full name), except proxy-only, Private Service
-    Connect and private NAT subnets. Passes when `logConfig.enable` (or the legacy
-    `enableFlowLogs`) is true; the message shows the aggregation interval and sampling.
+    Connect and private NAT subnets, which carry no VM traffic (not judged). Passes when
+    `logConfig.enable` (or the legacy `enableFlowLogs`) is true, fails when neither is (unset
+    means disabled: compute.v1 Subnetwork.enableFlowLogs); the message shows the aggregation
+    interval and sampling.
     """
     for subnet in ctx.assets("compute.googleapis.com/Subnetwork"):
         d = data(subnet)
