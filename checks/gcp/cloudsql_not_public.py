@@ -10,28 +10,30 @@ from collector.cloud.gcp import GcpContext
 from collector.model import Result
 from collector.plugin import check
 
-IPV4_ALL = ipaddress.ip_network("0.0.0.0/0")
-IPV6_ALL = ipaddress.ip_network("::/0")
+IPV4_ALL = ipaddress.IPv4Network("0.0.0.0/0")
+IPV6_ALL = ipaddress.IPv6Network("::/0")
 
 
 def admits_internet(values: list[str]) -> list[str]:
     """The entries whose union covers all of IPv4 or all of IPv6 (`0.0.0.0/0`, or
     `0.0.0.0/1` with `128.0.0.0/1`…); empty when no union does. Unparsable entries are
     ignored here (Cloud SQL refuses them)."""
-    nets: dict[int, list[tuple[str, ipaddress.IPv4Network | ipaddress.IPv6Network]]] = {4: [],
-                                                                                         6: []}
+    v4: list[tuple[str, ipaddress.IPv4Network]] = []
+    v6: list[tuple[str, ipaddress.IPv6Network]] = []
     for value in values:
         try:
             net = ipaddress.ip_network(value.strip(), strict=False)
         except ValueError:
             continue
-        nets[net.version].append((value, net))
+        if isinstance(net, ipaddress.IPv4Network):
+            v4.append((value, net))
+        else:
+            v6.append((value, net))
     out: list[str] = []
-    for version, whole in ((4, IPV4_ALL), (6, IPV6_ALL)):
-        found = nets[version]
-        collapsed = list(ipaddress.collapse_addresses(n for _, n in found))  # type: ignore[misc]
-        if whole in collapsed:
-            out += [v for v, _ in found]
+    if IPV4_ALL in ipaddress.collapse_addresses(n for _, n in v4):
+        out += [v for v, _ in v4]
+    if IPV6_ALL in ipaddress.collapse_addresses(n for _, n in v6):
+        out += [v for v, _ in v6]
     return out
 
 
