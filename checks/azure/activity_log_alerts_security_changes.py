@@ -35,10 +35,13 @@ def activity_log_alerts_security_changes(
 ) -> Iterator[Result]:
     """Enabled activity log alerts notify someone of security-relevant changes.
 
-    One result for the subscription. Every operation in `operations` (create/delete of NSGs
-    and their rules, policy assignments, security solutions, SQL firewall rules, public IPs)
-    must be matched by an enabled activity log alert scoped to the subscription with at least
-    one action group.
+    One result for the subscription. Passes when every operation in `operations` (create and
+    delete of NSGs and their rules, policy assignments, security solutions, SQL firewall
+    rules, public IPs) is matched by an enabled alert scoped to the subscription with an
+    action group; fails naming the operations missing. Conditions are allOf (every leaf must
+    match): an alert also narrowed by another field (resourceGroup, status, caller, level…)
+    fires only for part of the changes and covers nothing; category and resourceType/Provider
+    leaves do not narrow. Alerts scoped to a resource group or resource do not count.
     """
     covered: set[str] = set()
     for alert in ctx.resources("Microsoft.Insights/activityLogAlerts"):
@@ -55,14 +58,26 @@ def activity_log_alerts_security_changes(
                     "no enabled alert with an action group for: " + ", ".join(missing))
 
 
+NOT_NARROWING = ("operationname", "category", "resourcetype", "resourceprovider")
+"""allOf leaf fields that do not limit which changes of the operations fire the alert."""
+
+
 def _operations(condition: dict[str, Any]) -> set[str]:
-    found = set()
+    """Operations an alert condition fires for on every change (allOf: all leaves must match;
+    anyOf inside a leaf: any one)."""
+    found: set[str] = set()
     for cond in condition.get("allOf") or []:
-        if str(cond.get("field", "")).lower() == "operationname":
+        field = str(cond.get("field") or "").lower()
+        if field and field not in NOT_NARROWING:
+            return set()
+        if field == "operationname":
             if cond.get("equals"):
                 found.add(str(cond["equals"]).lower())
             found.update(str(v).lower() for v in cond.get("containsAny") or [])
-        for alt in cond.get("anyOf") or []:
+        alts = cond.get("anyOf") or []
+        if any(str(a.get("field") or "").lower() not in NOT_NARROWING for a in alts):
+            return set()
+        for alt in alts:
             if str(alt.get("field", "")).lower() == "operationname" and alt.get("equals"):
                 found.add(str(alt["equals"]).lower())
     return found
