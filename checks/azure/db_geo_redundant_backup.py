@@ -22,9 +22,11 @@ GEO = ("Geo", "GeoZone")
 def db_geo_redundant_backup(ctx: AzureContext, *, min_days: int = 7) -> Iterator[Result]:
     """Database backups are geo-redundant and kept at least the minimum number of days.
 
-    PostgreSQL and MySQL flexible servers: backup.geoRedundantBackup Enabled and
-    backupRetentionDays >= `min_days`. Azure SQL user databases: backup storage redundancy Geo
-    or GeoZone (point-in-time retention is at least 7 days on every tier). One result each.
+    One result per server or database. PostgreSQL and MySQL flexible servers pass with
+    backup.geoRedundantBackup Enabled and backupRetentionDays >= `min_days`; Azure SQL user
+    databases pass with backup storage redundancy Geo or GeoZone (point-in-time retention is
+    at least 7 days on every tier). Otherwise fail; an absent redundancy is unknown and fails.
+    master is skipped. Resource Graph only.
     """
     for server in ctx.resources(*FLEXIBLE):
         backup = props(server).get("backup") or {}

@@ -23,8 +23,9 @@ def defender_plans_enabled(ctx: AzureContext, *, plans: tuple[str, ...] = PLANS
     """Microsoft Defender for Cloud plans are on (Standard tier) for the workloads in scope.
 
     One result per plan in `plans` (resource: the subscription's pricing id), from the
-    Resource Graph `securityresources` table. A plan missing from the answer is on the Free
-    tier.
+    Resource Graph `securityresources` table. Passes on pricingTier Standard; fails on Free,
+    and a plan missing from the answer is on the Free tier (fails). Plans not listed in
+    `plans` are not judged.
     """
     tiers = {str(row.get("name", "")).lower(): row
              for row in ctx.resources("Microsoft.Security/pricings", table="securityresources")}

@@ -17,8 +17,9 @@ from collector.plugin import check
 def keyvault_recoverable(ctx: AzureContext) -> Iterator[Result]:
     """Key vaults keep deleted keys and secrets recoverable (soft delete and purge protection).
 
-    One result per vault. Soft delete is on unless enableSoftDelete is false (it cannot be
-    turned off on new vaults); purge protection must be explicitly enabled.
+    One result per vault (Resource Graph). Passes when soft delete is on (it is unless
+    enableSoftDelete is false; it cannot be turned off on new vaults) and enablePurgeProtection
+    is true; fails otherwise (an absent purge protection is off). No vault: no result.
     """
     for vault in ctx.resources("Microsoft.KeyVault/vaults"):
         p = props(vault)

@@ -24,10 +24,11 @@ NSGS, VNETS = "Microsoft.Network/networkSecurityGroups", "Microsoft.Network/virt
 def nsg_flow_logs_retained(ctx: AzureContext, *, min_days: int = 90) -> Iterator[Result]:
     """Network Watcher runs in every region in use and flow logs are kept long enough.
 
-    One result per region with NSGs or virtual networks but no Network Watcher (resource: the
-    watcher Azure would create there), and one per NSG: an enabled flow log must target the NSG
-    or a virtual network using it, with retention enabled for at least `min_days` days (0 days
-    with retention enabled means forever).
+    One failing result per region with NSGs or virtual networks but no Network Watcher
+    (resource: the watcher Azure would create there), and one per NSG: passes when an enabled
+    flow log targets the NSG or a virtual network with a subnet using it, with retention
+    enabled for at least `min_days` days (0 days with retention enabled means forever); fails
+    with no such flow log or shorter retention. A flow log with enabled false does not count.
     """
     watchers = {str(w.get("location")).lower() for w in ctx.resources(WATCHERS)}
     logs = {}

@@ -17,9 +17,10 @@ from collector.plugin import check
 def storage_cmk_encryption(ctx: AzureContext) -> Iterator[Result]:
     """Storage accounts encrypt data with a customer-managed key in Key Vault.
 
-    One result per storage account. Azure Storage always encrypts with platform-managed keys;
-    this check passes only when encryption.keySource is Microsoft.Keyvault (a customer-managed
-    key). Infrastructure (double) encryption is reported in the message.
+    One result per storage account (Resource Graph). Azure Storage always encrypts with
+    platform-managed keys; this check passes only when encryption.keySource is
+    Microsoft.Keyvault (a customer-managed key) and fails otherwise (absent = Microsoft.Storage).
+    Infrastructure (double) encryption is reported in the message, not judged.
     """
     for account in ctx.resources("Microsoft.Storage/storageAccounts"):
         enc = props(account).get("encryption") or {}

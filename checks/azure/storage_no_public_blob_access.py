@@ -19,10 +19,10 @@ def storage_no_public_blob_access(
 ) -> Iterator[Result]:
     """Storage accounts allow no anonymous blob access and deny network access by default.
 
-    One result per storage account. Fails when allowBlobPublicAccess is not false (accounts
-    created before 2023 allow it when the property is absent), and, unless
-    `require_network_restriction` is false, when the account is reachable from any network:
-    publicNetworkAccess is not Disabled and networkAcls.defaultAction is not Deny.
+    One result per storage account (Resource Graph). Passes when allowBlobPublicAccess is false
+    and, unless `require_network_restriction` is false, publicNetworkAccess is Disabled or
+    networkAcls.defaultAction is Deny. Fails otherwise; an absent allowBlobPublicAccess fails
+    (accounts created before 2023 allow anonymous access when it is absent).
     """
     for account in ctx.resources("Microsoft.Storage/storageAccounts"):
         p = props(account)

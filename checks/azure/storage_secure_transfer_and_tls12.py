@@ -17,8 +17,9 @@ from collector.plugin import check
 def storage_secure_transfer_and_tls12(ctx: AzureContext) -> Iterator[Result]:
     """Storage accounts accept only HTTPS (secure transfer) with TLS 1.2 or later.
 
-    One result per storage account (Resource Graph). Fails when supportsHttpsTrafficOnly is not
-    true or minimumTlsVersion is below TLS1_2 (an absent minimum means TLS 1.0 is accepted).
+    One result per storage account (Resource Graph). Passes when supportsHttpsTrafficOnly is
+    true and minimumTlsVersion is TLS1_2 or later; fails otherwise (an absent minimum means
+    TLS 1.0 is accepted, failing).
     """
     for account in ctx.resources("Microsoft.Storage/storageAccounts"):
         p = props(account)

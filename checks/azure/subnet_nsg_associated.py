@@ -21,9 +21,10 @@ def subnet_nsg_associated(ctx: AzureContext, *, exempt: tuple[str, ...] = EXEMPT
                           ) -> Iterator[Result]:
     """Every subnet is associated with a network security group.
 
-    One result per subnet (resource: the subnet id) of every virtual network. Subnets named in
-    `exempt` (gateway, firewall, Bastion and route server subnets, which must not or need not
-    have an NSG) are skipped.
+    One result per subnet (resource: the subnet id) of every virtual network (Resource Graph):
+    passes with a networkSecurityGroup, fails without. Subnets named in `exempt` (gateway,
+    firewall, Bastion and route server subnets, which must not or need not have an NSG) get
+    no result.
     """
     skip = {e.lower() for e in exempt}
     for vnet in ctx.resources("Microsoft.Network/virtualNetworks"):

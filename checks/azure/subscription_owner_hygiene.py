@@ -27,10 +27,11 @@ def subscription_owner_hygiene(
 ) -> Iterator[Result]:
     """Subscriptions have 2-3 Owners, no guest or disabled account holds a role, no custom Owner.
 
-    Results: the subscription (Owners assigned at subscription scope between `min_owners` and
-    `max_owners`); each role assignment to a user (fails when the user is a guest or disabled,
-    from Microsoft Graph); each custom role (fails when it grants every action, "*", i.e. is
-    Owner-equivalent).
+    Results: the subscription (passes with `min_owners` to `max_owners` Owner assignments at
+    subscription scope, else fails); each role assignment to a user (fails when Microsoft
+    Graph lists the user as a guest or disabled); each custom role (fails when it grants every
+    action, "*", i.e. is Owner-equivalent). If Graph cannot be read, the tenant gets one `error`
+    result and the RBAC results stand.
     """
     assignments = ctx.resources("Microsoft.Authorization/roleAssignments", table=TABLE)
     sub = ctx.subscription_resource.lower()

@@ -25,9 +25,10 @@ PROTECTED = ("Protected", "IRPending")
 def vm_backup_enabled(ctx: AzureContext, *, min_days: int = 7) -> Iterator[Result]:
     """Every virtual machine is backed up by Azure Backup, keeping restore points long enough.
 
-    One result per VM: it must be a protected item (state Protected or IRPending) of a
-    Recovery Services vault whose policy keeps daily restore points at least `min_days` days
-    (weekly points count as 7 days each). Read from Resource Graph's recovery services table.
+    One result per VM (Resource Graph's recovery services table). Passes when it is a
+    protected item (state Protected or IRPending) of a vault whose policy keeps daily restore
+    points at least `min_days` days (weekly points count as 7 days each); fails when it is not
+    protected, protection is stopped or paused, or retention is shorter (unknown = 0 days).
     """
     items = {_source(props(i)): props(i) for i in ctx.resources(ITEMS, table=TABLE)}
     policies = {str(p["id"]).lower(): props(p) for p in ctx.resources(POLICIES, table=TABLE)}

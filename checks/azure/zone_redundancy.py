@@ -22,9 +22,10 @@ REDUNDANT = ("ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS")
 def zone_redundancy(ctx: AzureContext) -> Iterator[Result]:
     """Storage survives a zone failure and database servers run with high availability.
 
-    Storage accounts: SKU replication ZRS, GRS, RA-GRS, GZRS or RA-GZRS (LRS keeps all copies
-    in one datacenter). PostgreSQL and MySQL flexible servers: highAvailability.mode
-    ZoneRedundant or SameZone. One result each.
+    One result each (Resource Graph). Storage accounts pass with SKU replication ZRS, GRS,
+    RA-GRS, GZRS or RA-GZRS and fail with LRS (all copies in one datacenter) or an unknown
+    SKU; PostgreSQL and MySQL flexible servers pass with highAvailability.mode ZoneRedundant or
+    SameZone and fail otherwise (absent = Disabled).
     """
     for account in ctx.resources("Microsoft.Storage/storageAccounts"):
         sku = str((account.get("sku") or {}).get("name") or "unknown")
