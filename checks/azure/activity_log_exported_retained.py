@@ -104,7 +104,7 @@ def storage_days(policy: dict[str, Any] | None, subscription_id: str) -> int:
     (container/blob-name prefixes; absent = every blob) must reach the blobs under
     insights-activity-logs/resourceId=/SUBSCRIPTIONS/<id>/. Any delete condition counts."""
     ours = f"{CONTAINER}/resourceid=/subscriptions/{subscription_id}/".lower()
-    days = []
+    days: list[int] = []
     rules = (((policy or {}).get("properties") or {}).get("policy") or {}).get("rules") or []
     for rule in rules:
         if rule.get("enabled") is False or rule.get("type", "Lifecycle") != "Lifecycle":

@@ -179,9 +179,9 @@ def _security(e: Estate, sub: str, good: bool, n: str) -> None:
     principals: list[tuple[str, str]] = [(o, OWNER) for o in owners]
     if not good:
         principals.append(("u-guest", "acdd72a7-3385-48ef-bd42-f606fba81ae7"))
-    for n, (who, role) in enumerate(principals):
+    for i, (who, role) in enumerate(principals):
         e.add({"id": f"/subscriptions/{sub}/providers/Microsoft.Authorization/"
-                     f"roleAssignments/0de0{n:04d}",
+                     f"roleAssignments/0de0{i:04d}",
                "type": "microsoft.authorization/roleassignments", "subscriptionId": sub,
                "properties": {"scope": f"/subscriptions/{sub}", "principalId": who,
                               "principalType": "User",
