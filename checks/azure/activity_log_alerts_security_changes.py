@@ -6,7 +6,7 @@ from typing import Any
 from checks.azure._util import GRAPH, props
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 OPERATIONS = (
     "Microsoft.Network/networkSecurityGroups/write",
@@ -29,6 +29,21 @@ OPERATIONS = (
     criteria=("CC7.2", "CC7.3"),
     permissions=(GRAPH, "Microsoft.Insights/activityLogAlerts/read"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Create enabled activity log alerts for the security-relevant operations, each with '
+            'an action group that notifies someone.'),
+        console=(
+            'Monitor > Alerts > Create > Alert rule > Signal: Activity log (operation), '
+            'Actions: action group'),
+        cli=(
+            'az monitor activity-log alert create --name <name> --resource-group <rg> '
+            '--condition category=Administrative and '
+            'operationName=Microsoft.Network/networkSecurityGroups/write --action-group '
+            '<action-group-id>'),
+        docs=(
+            'https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-activity-log-alert-rule'),
+    ),
 )
 def activity_log_alerts_security_changes(
     ctx: AzureContext, *, operations: tuple[str, ...] = OPERATIONS

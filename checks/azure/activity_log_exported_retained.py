@@ -6,7 +6,7 @@ from typing import Any
 from collector.cloud.azure import AzureContext
 from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 DIAG_API, WORKSPACE_API, POLICY_API = "2021-05-01-preview", "2022-10-01", "2023-05-01"
 """Subscription diagnostic settings exist only as 2021-05-01-preview; the others are stable."""
@@ -27,6 +27,19 @@ DELETE_AFTER = ("daysAfterModificationGreaterThan", "daysAfterCreationGreaterTha
                  "Microsoft.OperationalInsights/workspaces/read",
                  "Microsoft.Storage/storageAccounts/managementPolicies/read"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Add a subscription diagnostic setting exporting the Administrative, Security, '
+            'Policy and Alert categories to a Log Analytics workspace or storage account kept '
+            'at least a year.'),
+        console='Monitor > Activity log > Export Activity Logs > Add diagnostic setting',
+        cli=(
+            'az monitor diagnostic-settings subscription create --name <name> --location '
+            '<region> --storage-account <id> --logs '
+            '\'[{"category":"Administrative","enabled":true},{"category":"Security","enabled":true},{"category":"Policy","enabled":true},{"category":"Alert","enabled":true}]\''),
+        docs=(
+            'https://learn.microsoft.com/azure/azure-monitor/essentials/activity-log?tabs=cli#send-to-log-analytics-workspace'),
+    ),
 )
 def activity_log_exported_retained(
     ctx: AzureContext, *, min_days: int = 365,

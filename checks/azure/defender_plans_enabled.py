@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 PLANS = ("VirtualMachines", "SqlServers", "SqlServerVirtualMachines",
          "OpenSourceRelationalDatabases", "StorageAccounts", "KeyVaults", "Arm", "Containers",
@@ -17,6 +17,14 @@ PLANS = ("VirtualMachines", "SqlServers", "SqlServerVirtualMachines",
     criteria=("CC6.8", "CC7.2"),
     permissions=(GRAPH, "Microsoft.Security/pricings/read"),
     scoping="global",
+    remediation=Remediation(
+        summary='Turn on the Defender for Cloud plans (Standard tier) for the workloads in scope.',
+        console=(
+            'Microsoft Defender for Cloud > Environment settings > subscription > Defender '
+            'plans'),
+        cli='az security pricing create --name VirtualMachines --tier Standard',
+        docs='https://learn.microsoft.com/azure/defender-for-cloud/enable-enhanced-security',
+    ),
 )
 def defender_plans_enabled(ctx: AzureContext, *, plans: tuple[str, ...] = PLANS
                            ) -> Iterator[Result]:

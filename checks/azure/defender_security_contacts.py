@@ -5,7 +5,7 @@ from typing import Any
 
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 API = "2023-12-01-preview"
 """Microsoft.Security securityContacts, current shape (emails, isEnabled, notificationsSources,
@@ -20,6 +20,19 @@ and High, or all three)."""
     criteria=("CC2.3", "CC7.3", "CC7.4"),
     permissions=("Microsoft.Security/securityContacts/read",),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Set a security contact e-mail, notify on High-severity alerts, and notify '
+            'subscription Owners.'),
+        console=(
+            'Microsoft Defender for Cloud > Environment settings > subscription > Email '
+            'notifications'),
+        cli=(
+            'az security contact create --name default --emails security@example.com '
+            '--alert-notifications \'{"state":"On","minimalSeverity":"High"}\' '
+            '--notifications-by-role \'{"state":"On","roles":["Owner"]}\''),
+        docs='https://learn.microsoft.com/azure/defender-for-cloud/configure-email-notifications',
+    ),
 )
 def defender_security_contacts(ctx: AzureContext) -> Iterator[Result]:
     """Security alerts reach people: a contact e-mail, High-severity notifications, owners.

@@ -5,7 +5,7 @@ from typing import Any
 
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 SECURITY_DEFAULTS = "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy"
 CONDITIONAL_ACCESS = "/v1.0/identity/conditionalAccess/policies"
@@ -19,6 +19,21 @@ EXCLUSIONS = ("excludeUsers", "excludeGroups", "excludeRoles")
     criteria=("CC6.1",),
     permissions=("graph:Policy.Read.All",),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Create an enabled Conditional Access policy for All users and All cloud apps that '
+            'requires multifactor authentication (AND, or an authentication strength), with '
+            'only reviewed break-glass exclusions.'),
+        console=(
+            'Entra admin center > Protection > Conditional Access > Create new policy > Grant: '
+            'Require multifactor authentication'),
+        cli=(
+            'az rest --method post --url '
+            'https://graph.microsoft.com/v1.0/identity/conditionalAccess/policies --body '
+            '@require-mfa-policy.json'),
+        docs=(
+            'https://learn.microsoft.com/entra/identity/conditional-access/policy-all-users-mfa-strength'),
+    ),
 )
 def entra_mfa_enforced(ctx: AzureContext, *,
                        allowed_exclusions: tuple[str, ...] = ()) -> Iterator[Result]:

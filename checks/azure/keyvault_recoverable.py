@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -13,6 +13,14 @@ from collector.plugin import check
     criteria=("CC6.1", "A1.2"),
     permissions=(GRAPH, "Microsoft.KeyVault/vaults/read"),
     scoping="global",
+    remediation=Remediation(
+        summary='Turn on purge protection (soft delete is on by default and cannot be turned off).',
+        console='Key Vault > vault > Properties > Purge protection > Enable',
+        cli=(
+            'az keyvault update --name <vault> --resource-group <rg> --enable-purge-protection '
+            'true'),
+        docs='https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview',
+    ),
 )
 def keyvault_recoverable(ctx: AzureContext) -> Iterator[Result]:
     """Key vaults keep deleted keys and secrets recoverable (soft delete and purge protection).

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 WATCHERS = "Microsoft.Network/networkWatchers"
 FLOW_LOGS = "Microsoft.Network/networkWatchers/flowLogs"
@@ -20,6 +20,16 @@ NSGS, VNETS = "Microsoft.Network/networkSecurityGroups", "Microsoft.Network/virt
                  "Microsoft.Network/networkSecurityGroups/read",
                  "Microsoft.Network/virtualNetworks/read"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Enable Network Watcher in every region in use and give flow logs a retention '
+            'policy of at least the minimum days.'),
+        console='Network Watcher > Flow logs > Create (Retention days)',
+        cli=(
+            'az network watcher flow-log create --location <region> --name <name> --nsg '
+            '<nsg-id> --storage-account <sa-id> --retention 90'),
+        docs='https://learn.microsoft.com/azure/network-watcher/nsg-flow-logs-manage',
+    ),
 )
 def nsg_flow_logs_retained(ctx: AzureContext, *, min_days: int = 90) -> Iterator[Result]:
     """Network Watcher runs in every region in use and flow logs are kept long enough.

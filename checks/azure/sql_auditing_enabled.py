@@ -6,7 +6,7 @@ from typing import Any
 from checks.azure._util import GRAPH
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 API = "2021-11-01"
 """Microsoft.Sql servers/auditingSettings (stable; the shape is unchanged in later versions)."""
@@ -18,6 +18,16 @@ API = "2021-11-01"
     permissions=(GRAPH, "Microsoft.Sql/servers/read",
                  "Microsoft.Sql/servers/auditingSettings/read"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Turn on server auditing to Log Analytics or storage with a retention of at least '
+            'the minimum days.'),
+        console='SQL server > Security > Auditing > Enable Azure SQL Auditing',
+        cli=(
+            'az sql server audit-policy update --name <server> --resource-group <rg> --state '
+            'Enabled --lats Enabled --lawri <workspace-id> --retention-days 90'),
+        docs='https://learn.microsoft.com/azure/azure-sql/database/auditing-setup',
+    ),
 )
 def sql_auditing_enabled(ctx: AzureContext, *, min_days: int = 90) -> Iterator[Result]:
     """Azure SQL servers audit database events and keep the audit log long enough.

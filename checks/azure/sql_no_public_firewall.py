@@ -7,7 +7,7 @@ from typing import Any
 from checks.azure._util import GRAPH, props
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 API = "2021-11-01"
 """Microsoft.Sql servers/firewallRules (stable)."""
@@ -18,6 +18,16 @@ API = "2021-11-01"
     criteria=("CC6.6",),
     permissions=(GRAPH, "Microsoft.Sql/servers/read", "Microsoft.Sql/servers/firewallRules/read"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Delete firewall rules that cover the whole internet (0.0.0.0-255.255.255.255) and '
+            'prefer private endpoints.'),
+        console='SQL server > Security > Networking > Firewall rules',
+        cli=(
+            'az sql server firewall-rule delete --server <server> --resource-group <rg> --name '
+            '<rule>'),
+        docs='https://learn.microsoft.com/azure/azure-sql/database/firewall-configure',
+    ),
 )
 def sql_no_public_firewall(ctx: AzureContext, *, max_addresses: int = 65536) -> Iterator[Result]:
     """Azure SQL servers are not open to the internet through their firewall.

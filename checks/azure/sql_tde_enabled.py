@@ -6,7 +6,7 @@ from typing import Any
 from checks.azure._util import GRAPH, parent_of
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 API = "2021-11-01"
 """Microsoft.Sql transparentDataEncryption / encryptionProtector (stable)."""
@@ -19,6 +19,17 @@ API = "2021-11-01"
                  "Microsoft.Sql/servers/databases/transparentDataEncryption/read",
                  "Microsoft.Sql/servers/encryptionProtector/read"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Turn on transparent data encryption for the database (and use a Key Vault '
+            'protector if customer-managed keys are required).'),
+        console='SQL database > Security > Transparent data encryption',
+        cli=(
+            'az sql db tde set --database <db> --server <server> --resource-group <rg> --status '
+            'Enabled'),
+        docs=(
+            'https://learn.microsoft.com/azure/azure-sql/database/transparent-data-encryption-tde-overview'),
+    ),
 )
 def sql_tde_enabled(ctx: AzureContext, *, require_cmk: bool = False) -> Iterator[Result]:
     """Azure SQL user databases are encrypted at rest with transparent data encryption.

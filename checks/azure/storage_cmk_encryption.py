@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -13,6 +13,18 @@ from collector.plugin import check
     criteria=("CC6.1", "C1.1"),
     permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            "Configure the storage account's encryption with a customer-managed key in Key "
+            'Vault.'),
+        console='Storage account > Security + networking > Encryption > Customer-managed keys',
+        cli=(
+            'az storage account update --name <account> --resource-group <rg> '
+            '--encryption-key-source Microsoft.Keyvault --encryption-key-vault <vault-uri> '
+            '--encryption-key-name <key>'),
+        docs=(
+            'https://learn.microsoft.com/azure/storage/common/customer-managed-keys-configure-existing-account'),
+    ),
 )
 def storage_cmk_encryption(ctx: AzureContext) -> Iterator[Result]:
     """Storage accounts encrypt data with a customer-managed key in Key Vault.

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -13,6 +13,18 @@ from collector.plugin import check
     criteria=("CC6.1", "CC6.6"),
     permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Disallow anonymous blob access and set the network default action to Deny (allow '
+            'selected networks or private endpoints).'),
+        console=(
+            'Storage account > Settings > Configuration > Allow Blob anonymous access: '
+            'Disabled; Networking > Public network access'),
+        cli=(
+            'az storage account update --name <account> --resource-group <rg> '
+            '--allow-blob-public-access false --default-action Deny'),
+        docs='https://learn.microsoft.com/azure/storage/blobs/anonymous-read-access-prevent',
+    ),
 )
 def storage_no_public_blob_access(
     ctx: AzureContext, *, require_network_restriction: bool = True

@@ -6,7 +6,7 @@ from typing import Any
 from checks.azure._util import GRAPH
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 API = "2023-05-01"
 """Microsoft.Storage blobServices (stable)."""
@@ -19,6 +19,18 @@ BLOB_KINDS = ("StorageV2", "BlobStorage", "BlockBlobStorage", "Storage")
     permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read",
                  "Microsoft.Storage/storageAccounts/blobServices/read"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Turn on blob soft delete, container soft delete and blob versioning with enough '
+            'retention days.'),
+        console='Storage account > Data management > Data protection',
+        cli=(
+            'az storage account blob-service-properties update --account-name <account> '
+            '--resource-group <rg> --enable-delete-retention true --delete-retention-days 14 '
+            '--enable-container-delete-retention true --container-delete-retention-days 14 '
+            '--enable-versioning true'),
+        docs='https://learn.microsoft.com/azure/storage/blobs/soft-delete-blob-enable',
+    ),
 )
 def storage_soft_delete_versioning(
     ctx: AzureContext, *, min_days: int = 7, require_versioning: bool = True

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 EXEMPT = ("GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet",
           "AzureBastionSubnet", "RouteServerSubnet")
@@ -16,6 +16,15 @@ EXEMPT = ("GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet
     criteria=("CC6.6",),
     permissions=(GRAPH, "Microsoft.Network/virtualNetworks/read"),
     scoping="global",
+    remediation=Remediation(
+        summary='Associate a network security group with the subnet.',
+        console='Virtual networks > VNet > Subnets > subnet > Network security group',
+        cli=(
+            'az network vnet subnet update --vnet-name <vnet> --name <subnet> --resource-group '
+            '<rg> --network-security-group <nsg>'),
+        docs=(
+            'https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works'),
+    ),
 )
 def subnet_nsg_associated(ctx: AzureContext, *, exempt: tuple[str, ...] = EXEMPT
                           ) -> Iterator[Result]:

@@ -7,7 +7,7 @@ from checks.azure._util import GRAPH, props
 from collector.cloud.azure import AzureContext
 from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 OWNER = "8e3af657-a8ff-443c-a75e-2fe8c4bcb635"
 TABLE = "authorizationresources"
@@ -21,6 +21,16 @@ RISKY_USERS = ("/v1.0/users?$filter=userType eq 'Guest' or accountEnabled eq fal
     permissions=(GRAPH, "Microsoft.Authorization/roleAssignments/read",
                  "Microsoft.Authorization/roleDefinitions/read", "graph:User.Read.All"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Keep two or three Owners, remove guest and disabled accounts from role '
+            "assignments, and delete custom roles that grant '*'."),
+        console='Subscription > Access control (IAM) > Role assignments',
+        cli=(
+            'az role assignment delete --assignee <object-id> --role Owner --scope '
+            '/subscriptions/<subscription-id>'),
+        docs='https://learn.microsoft.com/azure/role-based-access-control/best-practices',
+    ),
 )
 def subscription_owner_hygiene(
     ctx: AzureContext, *, min_owners: int = 2, max_owners: int = 3

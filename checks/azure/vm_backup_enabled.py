@@ -6,7 +6,7 @@ from typing import Any
 from checks.azure._util import GRAPH, props
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 TABLE = "recoveryservicesresources"
 ITEMS = "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems"
@@ -21,6 +21,16 @@ PROTECTED = ("Protected", "IRPending")
                  "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/"
                  "protectedItems/read", "Microsoft.RecoveryServices/vaults/backupPolicies/read"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Protect the VM with Azure Backup in a Recovery Services vault, with a policy '
+            'keeping restore points long enough.'),
+        console='Virtual machine > Operations > Backup > Enable backup',
+        cli=(
+            'az backup protection enable-for-vm --resource-group <rg> --vault-name <vault> --vm '
+            '<vm> --policy-name <policy>'),
+        docs='https://learn.microsoft.com/azure/backup/backup-azure-vms-first-look-arm',
+    ),
 )
 def vm_backup_enabled(ctx: AzureContext, *, min_days: int = 7) -> Iterator[Result]:
     """Every virtual machine is backed up by Azure Backup, keeping restore points long enough.

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 FLEXIBLE = ("Microsoft.DBforPostgreSQL/flexibleServers", "Microsoft.DBforMySQL/flexibleServers")
 REDUNDANT = ("ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS")
@@ -18,6 +18,16 @@ REDUNDANT = ("ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS")
                  "Microsoft.DBforPostgreSQL/flexibleServers/read",
                  "Microsoft.DBforMySQL/flexibleServers/read"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Use zone-redundant storage (ZRS/GZRS) and zone-redundant high availability for '
+            'database servers.'),
+        console=(
+            'Storage account > Data management > Redundancy; database server > Settings > High '
+            'availability'),
+        cli='az storage account update --name <account> --resource-group <rg> --sku Standard_ZRS',
+        docs='https://learn.microsoft.com/azure/reliability/availability-zones-overview',
+    ),
 )
 def zone_redundancy(ctx: AzureContext) -> Iterator[Result]:
     """Storage survives a zone failure and database servers run with high availability.

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, data, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -15,6 +15,14 @@ from collector.plugin import check
     criteria=("CC6.1", "C1.1"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary="Set the dataset's default Cloud KMS key so new tables are encrypted with it.",
+        console='BigQuery > dataset > Edit details > Advanced options > Customer-managed key',
+        cli=(
+            'bq update --default_kms_key <projects/p/locations/l/keyRings/r/cryptoKeys/k> '
+            '<project>:<dataset>'),
+        docs='https://cloud.google.com/bigquery/docs/customer-managed-encryption',
+    ),
 )
 def bigquery_dataset_cmek(ctx: GcpContext) -> Iterator[Result]:
     """BigQuery datasets encrypt new tables with a customer-managed Cloud KMS key by default.

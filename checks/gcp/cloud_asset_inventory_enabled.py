@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, enabled_services, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 API = "cloudasset.googleapis.com"
 
@@ -17,6 +17,12 @@ API = "cloudasset.googleapis.com"
     criteria=("CC3.4", "CC7.1", "CC8.1"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary='Enable the Cloud Asset API in the project.',
+        console='APIs & Services > Library > Cloud Asset API > Enable',
+        cli='gcloud services enable cloudasset.googleapis.com --project <project>',
+        docs='https://cloud.google.com/asset-inventory/docs/set-up',
+    ),
 )
 def cloud_asset_inventory_enabled(ctx: GcpContext) -> Iterator[Result]:
     """Every project has the Cloud Asset Inventory API enabled (asset and change history).

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, as_bool, as_int, data, is_primary_sql, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -15,6 +15,16 @@ from collector.plugin import check
     criteria=("CC7.5", "A1.2"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary='Turn on automated backups and point-in-time recovery (binary logging for MySQL).',
+        console=(
+            'SQL > instance > Edit > Data protection > Automate backups; Enable point-in-time '
+            'recovery'),
+        cli=(
+            'gcloud sql instances patch <instance> --backup-start-time 03:00 '
+            '--enable-point-in-time-recovery'),
+        docs='https://cloud.google.com/sql/docs/postgres/backup-recovery/backups',
+    ),
 )
 def cloudsql_automated_backups(ctx: GcpContext, *, min_retained_backups: int = 7
                                ) -> Iterator[Result]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, data, is_primary_sql, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -15,6 +15,14 @@ from collector.plugin import check
     criteria=("A1.2",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Make the instance regional (high availability) and managed instance groups '
+            'regional (multi-zone).'),
+        console='SQL > instance > Edit > Availability: Multiple zones (Highly available)',
+        cli='gcloud sql instances patch <instance> --availability-type REGIONAL',
+        docs='https://cloud.google.com/sql/docs/postgres/high-availability',
+    ),
 )
 def cloudsql_high_availability(ctx: GcpContext) -> Iterator[Result]:
     """Cloud SQL instances are regional (HA) and managed instance groups span several zones.

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, data, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 IPV4_ALL = ipaddress.IPv4Network("0.0.0.0/0")
 IPV6_ALL = ipaddress.IPv6Network("::/0")
@@ -42,6 +42,14 @@ def admits_internet(values: list[str]) -> list[str]:
     criteria=("CC6.6",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Remove authorized networks that cover the internet (0.0.0.0/0); use private IP or '
+            'the Cloud SQL Auth Proxy.'),
+        console='SQL > instance > Connections > Networking > Authorized networks',
+        cli='gcloud sql instances patch <instance> --clear-authorized-networks',
+        docs='https://cloud.google.com/sql/docs/postgres/authorize-networks',
+    ),
 )
 def cloudsql_not_public(ctx: GcpContext, *, require_private_ip: bool = False) -> Iterator[Result]:
     """Cloud SQL instances authorise no network covering the whole internet.

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, as_bool, data, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 ENCRYPTED = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
 
@@ -17,6 +17,14 @@ ENCRYPTED = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
     criteria=("CC6.7",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Require encrypted connections (SSL mode ENCRYPTED_ONLY or '
+            'TRUSTED_CLIENT_CERTIFICATE_REQUIRED).'),
+        console='SQL > instance > Connections > Security > SSL mode',
+        cli='gcloud sql instances patch <instance> --ssl-mode ENCRYPTED_ONLY',
+        docs='https://cloud.google.com/sql/docs/postgres/configure-ssl-instance',
+    ),
 )
 def cloudsql_ssl_required(ctx: GcpContext) -> Iterator[Result]:
     """Cloud SQL instances accept only encrypted (TLS) connections.

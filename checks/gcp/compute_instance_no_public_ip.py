@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, data, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -15,6 +15,19 @@ from collector.plugin import check
     criteria=("CC6.6",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            "Remove the external IP from the instance's access config; reach it through IAP or "
+            'Cloud NAT.'),
+        console=(
+            'Compute Engine > VM instances > instance > Edit > Network interfaces > External '
+            'IPv4 address: None'),
+        cli=(
+            'gcloud compute instances delete-access-config <instance> --zone <zone> '
+            "--access-config-name 'external-nat'"),
+        docs=(
+            'https://cloud.google.com/compute/docs/ip-addresses/reserve-static-external-ip-address#unassign'),
+    ),
 )
 def compute_instance_no_public_ip(ctx: GcpContext, *, allowed: tuple[str, ...] = ()
                                   ) -> Iterator[Result]:

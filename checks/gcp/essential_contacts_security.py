@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, ORGANIZATION, by_node, data, lineage, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 TOPICS = ("SECURITY", "ALL")
 
@@ -17,6 +17,16 @@ TOPICS = ("SECURITY", "ALL")
     criteria=("CC2.3", "CC7.4"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Add an Essential Contact subscribed to SECURITY (or ALL) notifications for the '
+            'organisation and each project.'),
+        console='IAM & Admin > Essential Contacts > Add contact > Security',
+        cli=(
+            'gcloud essential-contacts create --email security@example.com '
+            '--notification-categories security --organization <org-id>'),
+        docs='https://cloud.google.com/resource-manager/docs/managing-notification-contacts',
+    ),
 )
 def essential_contacts_security(ctx: GcpContext) -> Iterator[Result]:
     """The organisation and every project have a contact for security notifications.

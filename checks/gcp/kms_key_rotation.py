@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, data, duration_seconds, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -15,6 +15,14 @@ from collector.plugin import check
     criteria=("CC6.1",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary='Set an automatic rotation period of at most the maximum days on the key.',
+        console='Security > Key Management > key ring > key > Edit rotation period',
+        cli=(
+            'gcloud kms keys update <key> --keyring <ring> --location <location> '
+            '--rotation-period 90d --next-rotation-time <RFC3339>'),
+        docs='https://cloud.google.com/kms/docs/rotate-key',
+    ),
 )
 def kms_key_rotation(ctx: GcpContext, *, max_days: int = 90) -> Iterator[Result]:
     """Cloud KMS encryption keys rotate automatically at least every `max_days` days.

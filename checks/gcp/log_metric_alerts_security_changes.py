@@ -8,7 +8,7 @@ from typing import Any
 from checks.gcp._assets import LIST_RESOURCE, by_node, data, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 CHANGES: dict[str, tuple[tuple[str, ...], ...]] = {
     "project ownership": (("projectownership",), ('role="roles/owner"',)),
@@ -29,6 +29,17 @@ GCP benchmark 2.4-2.11 filters, compared without whitespace and case)."""
     criteria=("CC7.2", "CC7.3"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Create a log-based metric for each security change and an alerting policy with a '
+            'notification channel on it.'),
+        console=(
+            'Logging > Log-based metrics > Create metric; Monitoring > Alerting > Create policy'),
+        cli=(
+            "gcloud logging metrics create <name> --log-filter '<filter>' && gcloud alpha "
+            'monitoring policies create --policy-from-file policy.json'),
+        docs='https://cloud.google.com/logging/docs/logs-based-metrics/charts-and-alerts',
+    ),
 )
 def log_metric_alerts_security_changes(ctx: GcpContext) -> Iterator[Result]:
     """Each project alerts on ownership, audit, role, network, bucket IAM and SQL changes.

@@ -8,7 +8,7 @@ from typing import Any
 from checks.gcp._assets import LIST_RESOURCE, as_bool, as_int, data
 from collector.cloud.gcp import GcpContext
 from collector.model import Result, Status
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 DAY = 86400
 
@@ -18,6 +18,16 @@ DAY = 86400
     criteria=("CC7.2", "PI1.5"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            "Give the sink's destination bucket a retention policy of at least the minimum days "
+            'and lock it.'),
+        console='Cloud Storage > bucket > Protection > Retention policy > Lock',
+        cli=(
+            'gcloud storage buckets update gs://<bucket> --retention-period 365d && gcloud '
+            'storage buckets update gs://<bucket> --lock-retention-period'),
+        docs='https://cloud.google.com/storage/docs/using-bucket-lock',
+    ),
 )
 def log_storage_retention_locked(
     ctx: GcpContext, *, min_days: int = 365, require_lock: bool = True

@@ -8,7 +8,7 @@ from typing import Any
 from checks.gcp._assets import LIST_RESOURCE, data, lineage, node_of, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 DESTINATIONS = ("storage.googleapis.com/", "bigquery.googleapis.com/", "logging.googleapis.com/")
 
@@ -18,6 +18,16 @@ DESTINATIONS = ("storage.googleapis.com/", "bigquery.googleapis.com/", "logging.
     criteria=("CC7.2",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Create a sink with an empty filter that exports every log entry to a retained '
+            'destination.'),
+        console='Logging > Log Router > Create sink (no inclusion filter)',
+        cli=(
+            'gcloud logging sinks create <name> storage.googleapis.com/<bucket> --project '
+            '<project>'),
+        docs='https://cloud.google.com/logging/docs/export/configure_export_v2',
+    ),
 )
 def logging_sink_all_logs(ctx: GcpContext) -> Iterator[Result]:
     """Every project exports all its log entries through a sink with an empty filter.

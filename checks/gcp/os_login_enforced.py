@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, as_bool, data, metadata_value, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -15,6 +15,14 @@ from collector.plugin import check
     criteria=("CC6.1",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary='Set enable-oslogin=TRUE in project metadata and remove instance-level overrides.',
+        console='Compute Engine > Metadata > Edit > enable-oslogin TRUE',
+        cli=(
+            'gcloud compute project-info add-metadata --metadata enable-oslogin=TRUE --project '
+            '<project>'),
+        docs='https://cloud.google.com/compute/docs/oslogin/set-up-oslogin',
+    ),
 )
 def os_login_enforced(ctx: GcpContext, *, require_2fa: bool = False) -> Iterator[Result]:
     """OS Login is enabled for every project and not turned off on any instance.

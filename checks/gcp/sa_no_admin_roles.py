@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_IAM_POLICY, LIST_RESOURCE, NODES, data, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 BASIC_ADMIN = ("roles/owner", "roles/editor")
 
@@ -22,6 +22,16 @@ def is_admin_role(role: str) -> bool:
     criteria=("CC6.3",),
     permissions=(LIST_RESOURCE, LIST_IAM_POLICY),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Replace owner, editor and *Admin roles of the service account with narrower '
+            'predefined or custom roles.'),
+        console='IAM & Admin > IAM > principal > Edit > remove the role',
+        cli=(
+            'gcloud projects remove-iam-policy-binding <project> --member '
+            'serviceAccount:<sa-email> --role roles/editor'),
+        docs='https://cloud.google.com/iam/docs/best-practices-service-accounts',
+    ),
 )
 def sa_no_admin_roles(ctx: GcpContext) -> Iterator[Result]:
     """User-managed service accounts hold no owner, editor or administrator role.

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from checks.gcp._assets import LIST_RESOURCE, data, parse_time, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -16,6 +16,14 @@ from collector.plugin import check
     criteria=("CC6.1", "CC6.2"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Rotate or delete user-managed service account keys older than the maximum age; '
+            'prefer workload identity federation.'),
+        console='IAM & Admin > Service accounts > account > Keys > Delete',
+        cli='gcloud iam service-accounts keys delete <key-id> --iam-account <sa-email>',
+        docs='https://cloud.google.com/iam/docs/best-practices-for-managing-service-account-keys',
+    ),
 )
 def sa_user_managed_keys(ctx: GcpContext, *, max_age_days: int = 90) -> Iterator[Result]:
     """User-managed service account keys are younger than the maximum age.

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, data, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result, Status
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 SERVICES = ("event-threat-detection", "security-health-analytics")
 
@@ -17,6 +17,16 @@ SERVICES = ("event-threat-detection", "security-health-analytics")
     criteria=("CC6.8", "CC7.2"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Enable Event Threat Detection and Security Health Analytics in Security Command '
+            'Center.'),
+        console='Security Command Center > Settings > Services',
+        cli=(
+            'gcloud scc manage services update event-threat-detection --organization <org-id> '
+            '--enablement-state ENABLED'),
+        docs='https://cloud.google.com/security-command-center/docs/activate-scc-services',
+    ),
 )
 def scc_threat_detection_enabled(ctx: GcpContext) -> Iterator[Result]:
     """Event Threat Detection and Security Health Analytics are effectively enabled.

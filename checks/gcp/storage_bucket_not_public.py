@@ -18,7 +18,7 @@ from checks.gcp._assets import (
 )
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 PUBLIC = ("allUsers", "allAuthenticatedUsers")
 CONSTRAINT = "constraints/storage.publicAccessPrevention"
@@ -29,6 +29,14 @@ CONSTRAINT = "constraints/storage.publicAccessPrevention"
     criteria=("CC6.1", "CC6.6"),
     permissions=(LIST_RESOURCE, LIST_IAM_POLICY, LIST_ORG_POLICY),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Remove allUsers and allAuthenticatedUsers bindings and enforce public access '
+            'prevention.'),
+        console='Cloud Storage > bucket > Permissions > Prevent public access',
+        cli='gcloud storage buckets update gs://<bucket> --public-access-prevention',
+        docs='https://cloud.google.com/storage/docs/using-public-access-prevention',
+    ),
 )
 def storage_bucket_not_public(
     ctx: GcpContext, *, require_public_access_prevention: bool = True

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, as_bool, as_int, data, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -15,6 +15,12 @@ from collector.plugin import check
     criteria=("A1.2", "PI1.5"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary='Turn on object versioning or a soft delete policy on the bucket.',
+        console='Cloud Storage > bucket > Protection > Object versioning / Soft delete policy',
+        cli='gcloud storage buckets update gs://<bucket> --versioning',
+        docs='https://cloud.google.com/storage/docs/soft-delete',
+    ),
 )
 def storage_bucket_versioning_or_soft_delete(ctx: GcpContext) -> Iterator[Result]:
     """Cloud Storage buckets keep deleted objects: object versioning or soft delete is on.

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, as_bool, data, verdict
 from collector.cloud.gcp import GcpContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 EXEMPT = ("REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD_BALANCER",
           "PRIVATE_SERVICE_CONNECT", "PRIVATE_NAT")
@@ -19,6 +19,12 @@ EXEMPT = ("REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD
     criteria=("CC7.2",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
+    remediation=Remediation(
+        summary='Turn on VPC Flow Logs for the subnet.',
+        console='VPC network > subnet > Edit > Flow logs: On',
+        cli='gcloud compute networks subnets update <subnet> --region <region> --enable-flow-logs',
+        docs='https://cloud.google.com/vpc/docs/using-flow-logs',
+    ),
 )
 def vpc_subnet_flow_logs(ctx: GcpContext) -> Iterator[Result]:
     """VPC subnets record flow logs.

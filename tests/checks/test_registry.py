@@ -85,3 +85,14 @@ def test_has_a_test_file_with_pass_and_fail_cases(chk: Check) -> None:
     assert test.exists(), f"{chk.id} has no tests at {test}"
     text = test.read_text()
     assert "Status.PASS" in text and "Status.FAIL" in text, f"{test} must assert pass and fail"
+
+
+@pytest.mark.parametrize("chk", BUILTIN, ids=ids(BUILTIN))
+def test_remediation_is_declared(chk: Check) -> None:
+    """Every built-in check says how to fix a failure (plug-in checks may omit it)."""
+    fix = chk.remediation
+    assert fix is not None, f"{chk.id}: declare remediation=Remediation(...)"
+    assert fix.summary.endswith(".") and fix.console and fix.cli
+    hosts = {"aws": "https://docs.aws.amazon.com/", "gcp": "https://cloud.google.com/",
+             "azure": "https://learn.microsoft.com/"}
+    assert fix.docs.startswith(hosts[chk.provider]), f"{chk.id}: cite the provider's docs"
