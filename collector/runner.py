@@ -44,7 +44,7 @@ from collector.providers import (
 from collector.sink import BatchingSink
 from config.criteria import Catalog
 from config.loader import LoadedConfig
-from storage import KIND_RESULT_SET, Repository, StorageError
+from storage import KIND_RESULT_SET, Repository
 from storage.canonical import canonical_json, sha256_hex
 from storage.records import ResultSetRecord, RunStatus, ScopeRecord
 
@@ -161,19 +161,12 @@ class Runner:
                 held.release()
             digest = self.repo.finish_run(run_id, status=status, finished_at=datetime.now(UTC),
                                           identities=tuple(sorted(set(identities))))
-        self._index_changes()
+        # sealing wrote the run's change index and sealed its digest (storage.index); the
+        # chain head is now anchored outside the database (collector.anchor)
+        from collector.anchor.publish import after_seal
+
+        after_seal(self.repo, self.loaded.settings)
         return RunOutcome(run_id, status, digest, dict(self._counts), unavailable)
-
-    def _index_changes(self) -> None:
-        """Keep the derived change index (what period reports read) up to date. It can be
-        rebuilt from the chain at any time, so a failure here costs a later report time,
-        never evidence."""
-        from collector.report.history import update_index
-
-        try:
-            update_index(self.repo)
-        except StorageError as exc:
-            logger.warning("change index not updated (a report will rebuild it): %s", exc)
 
     def _status(self, unavailable: list[UnavailableScope], collected: bool) -> RunStatus:
         if not collected and unavailable:
@@ -184,7 +177,10 @@ class Runner:
 
     def _heartbeat(self, run_id: str) -> None:
         while not self._stop.wait(HEARTBEAT_EVERY.total_seconds()):
-            self.repo.heartbeat(run_id, datetime.now(UTC))
+            try:
+                self.repo.heartbeat(run_id, datetime.now(UTC))
+            except StorageError as exc:  # e.g. an outage: the run's own writes will say so
+                logger.warning("heartbeat of run %s not recorded: %s", run_id, exc)
 
     def _run_scope(self, run_id: str, target: ScopeTarget, checks: Iterable[Check],
                    pool: ScopePool, lease: Lease | None = None) -> None:

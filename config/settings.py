@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from config.anchor import AnchorSettings
 from config.criteria import CATEGORIES, Category
 from config.fields import (
     ROLE_ARN,
@@ -254,6 +255,8 @@ class Settings(_Section):
     notify: Targets = ()
     """Where alerts go (see config/operate.py)."""
     risks: RiskSettings = Field(default_factory=RiskSettings)
+    anchor: AnchorSettings = Field(default_factory=AnchorSettings)
+    """Where each sealed run's checkpoint is published (config/anchor.py)."""
 
     @model_validator(mode="after")
     def _unique_controls(self) -> Settings:

@@ -9,7 +9,10 @@ A sealed run's manifest is the canonical JSON of::
      "prev_sha256"}
 
 plus ``"collection_id"`` when the run belongs to a named collection (runs without one keep
-exactly the manifest they had before the key existed, so older chains still verify).
+exactly the manifest they had before the key existed, so older chains still verify), and for
+runs sealed from schema 0005 on ``"changes_sha256"`` (the digest of the run's change-index rows,
+:mod:`storage.index`) and ``"ledger": {"seq", "head_sha256"}`` (the ledger head when the run was
+sealed, :mod:`storage.ledger`).
 
 ``manifest_sha256`` is the sha256 of those bytes. Sealing packs the run (:mod:`storage.packing`):
 its scopes and result sets move into shared, content-addressed blobs plus a few bytes of timings
@@ -31,6 +34,8 @@ from sqlalchemy import Connection, Row, delete, select, update
 from storage.blobs import store_blob, unpack
 from storage.canonical import canonical_json, sha256_hex
 from storage.errors import RunNotFound, RunStateError, StorageError
+from storage.index import index_at_seal
+from storage.ledger import ledger_head
 from storage.models import ChainHead, Run, RunManifest, RunResult, RunScope, table_of
 from storage.packing import (
     Packed,
@@ -70,6 +75,10 @@ def manifest_dict(
     }
     if run.collection_id is not None:
         manifest["collection_id"] = run.collection_id
+    if run.changes_sha256 is not None:
+        manifest["changes_sha256"] = run.changes_sha256
+    if run.ledger_seq is not None:
+        manifest["ledger"] = {"seq": run.ledger_seq, "head_sha256": run.ledger_sha256}
     return manifest
 
 
@@ -114,7 +123,8 @@ def _packed_manifest(run: RunRecord, packed: Packed) -> bytes:
     contents = contents_of(blobs[packed.contents_sha256], packed.contents_sha256)
     timings = timings_of(run.run_id, packed.timings)
     bare = replace(run, tool_version="", config_hash="", mapping_sha256="", identities=(),
-                   finished_at=None, prev_sha256=None)  # what the runs row will hold
+                   finished_at=None, prev_sha256=None, changes_sha256=None, ledger_seq=None,
+                   ledger_sha256=None)  # what the runs row will hold
     read = sealed_record(bare, header_of(contents), timings, run.prev_sha256)
     records = unpack_records(read, contents, timings, lambda sha: index_of(blobs[sha], sha))
     return build_manifest(read, *records)
@@ -144,8 +154,9 @@ def seal(
 
     Locks ``chain_head`` then the run (``FOR UPDATE`` on PostgreSQL; SQLite's write transaction
     already holds the database lock), appends the run after the head, stores its manifest and
-    moves the head; the run's rows are packed (see the module docstring). Returns the manifest
-    hash.
+    moves the head; the run's rows are packed (see the module docstring). The run's change-index
+    rows are written and their digest sealed in its manifest (``changes_sha256``), as is the
+    ledger's head (``ledger``). Returns the manifest hash.
     """
     head = lock_head(conn)
     run = load_run(conn, run_id, lock=True)
@@ -153,6 +164,8 @@ def seal(
         raise RunNotFound(f"no run {run_id!r} in the evidence database")
     if run.status != "running" or run.sealed:
         raise RunStateError(f"run {run_id} is already sealed with status {run.status!r}")
+    scopes, results = staged_records(conn, run_id)
+    ledger_seq, ledger_sha = ledger_head(conn)
     sealed = replace(
         run,
         status=status,
@@ -160,8 +173,10 @@ def seal(
         identities=identities,
         chain_seq=head.seq + 1,
         prev_sha256=head.head_sha256,
+        changes_sha256=index_at_seal(conn, run, results, head.seq + 1),
+        ledger_seq=ledger_seq,
+        ledger_sha256=ledger_sha,
     )
-    scopes, results = staged_records(conn, run_id)
     manifest = build_manifest(sealed, scopes, results)
     sha = sha256_hex(manifest)
     packed = pack(sealed, scopes, results)

@@ -8,7 +8,9 @@ previous result set's sha256, or ``-`` when there was none) and one row per reso
 status, message, scope or region changed (``status`` ``absent`` when it disappeared). An
 unchanged result set adds nothing, so an unchanged estate costs no rows.
 
-The index is never part of the hash chain: it is a cache of what the chain already proves.
+Sealing a run writes its rows and seals their digest with it (:mod:`storage.index`); every read
+below verifies the runs' rows against those digests first, so an edited index stops the report
+or export (``IndexTampered``) instead of changing what it says.
 """
 
 from __future__ import annotations
@@ -16,18 +18,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
-from storage.blobs import chunks, insert_ignore
-from storage.db import read_tx, write_tx
-from storage.models import ResultChange, Run, table_of
+from storage.blobs import chunks
+from storage.db import read_tx
+from storage.index import NO_PREVIOUS, Row, check_rows, read_rows
+from storage.models import Run, table_of
 from storage.records import ResultSetRecord
 from storage.sealed import RunReader
+from storage.sealing import sealed_digests
 
 ABSENT = "absent"
 """Status of a resource that was in the previous result set and is no longer."""
-NO_PREVIOUS = "-"
-"""Sentinel status when the result set has no predecessor."""
 
 ResultKey = tuple[str, str, str, str]
 """(check_id, provider, scope, region) of a result set."""
@@ -81,69 +83,61 @@ class ChangeStore:
                     out[row.run_id] = reader.records(row, run)[1]
         return {r: out.get(r, []) for r in run_ids}
 
-    def indexed_sets(self, run_ids: Sequence[str]) -> dict[tuple[str, ResultKey], IndexedSet]:
-        """The sentinels of these runs' indexed result sets, by (run id, key)."""
-        out: dict[tuple[str, ResultKey], IndexedSet] = {}
-        c = ResultChange
-        query = select(c.run_id, c.check_id, c.provider, c.scope, c.region, c.status)
+    def _verified_rows(self, conn: Connection, run_ids: Sequence[str]) -> dict[str, list[Row]]:
+        """The index rows of sealed runs, each run's checked against the digest sealed with it
+        (IndexTampered naming the run otherwise)."""
+        cache: dict[str, str] = self.__dict__.setdefault("_sealed_index_digests", {})
+        todo = [r for r in run_ids if r not in cache]
+        if todo:
+            cache.update(sealed_digests(conn, todo))
+        rows = read_rows(conn, run_ids)
+        check_rows(rows, cache)
+        return rows
+
+    def verified_changes(self, run_ids: Sequence[str]) -> dict[str, list[Row]]:
+        """Every index row of these sealed runs, verified against the digests sealed with
+        them (:mod:`storage.index`): what report, sample and export may rely on. Raises
+        IndexTampered naming the first run whose index was edited."""
         with read_tx(self._engine, "reading the change index") as conn:
-            for batch in chunks(list(run_ids)):
-                rows = conn.execute(query.where(c.run_id.in_(batch), c.resource_id == ""))
-                for run_id, check_id, provider, scope, region, status in rows:
+            return self._verified_rows(conn, run_ids)
+
+    def indexed_sets(self, run_ids: Sequence[str]) -> dict[tuple[str, ResultKey], IndexedSet]:
+        """The sentinels of these runs' indexed result sets, by (run id, key), once the runs'
+        index is verified (IndexTampered otherwise)."""
+        out: dict[tuple[str, ResultKey], IndexedSet] = {}
+        for run_id, rows in self.verified_changes(run_ids).items():
+            for check_id, provider, scope, region, rid, status, *_ in rows:
+                if rid == "":
                     key = (check_id, provider, scope, region)
                     prev = None if status == NO_PREVIOUS else status
                     out[(run_id, key)] = IndexedSet(run_id, key, prev)
         return out
 
     def resource_changes(self, run_ids: Sequence[str]) -> list[ResourceChange]:
-        """Every indexed resource change of these runs (sentinels excluded)."""
-        c = ResultChange
-        query = select(c.run_id, c.check_id, c.provider, c.scope, c.region, c.resource_id,
-                       c.status, c.message, c.result_scope, c.result_region)
-        out: list[ResourceChange] = []
-        with read_tx(self._engine, "reading the change index") as conn:
-            for batch in chunks(list(run_ids)):
-                rows = conn.execute(query.where(c.run_id.in_(batch), c.resource_id != ""))
-                out.extend(ResourceChange(r[0], (r[1], r[2], r[3], r[4]), r[5], r[6], r[7],
-                                          r[8], r[9]) for r in rows)
-        return out
+        """Every indexed resource change of these runs (sentinels excluded), verified."""
+        return [ResourceChange(run_id, (r[0], r[1], r[2], r[3]), r[4], r[5], r[6], r[7], r[8])
+                for run_id, rows in self.verified_changes(run_ids).items()
+                for r in rows if r[4] != ""]
 
     def changes_by_set(self, run_ids: Sequence[str]) -> SetChanges:
         """Every indexed resource change of these runs, grouped by result set, in no particular
         order (what :meth:`resource_changes` returns, as plain tuples: a year's walk reads tens
-        of thousands)."""
-        c = ResultChange
-        query = select(c.run_id, c.check_id, c.provider, c.scope, c.region, c.resource_id,
-                       c.status, c.message, c.result_scope, c.result_region)
+        of thousands), verified against the digests sealed with the runs."""
         out: SetChanges = {}
-        with read_tx(self._engine, "reading the change index") as conn:
-            for batch in chunks(list(run_ids)):
-                rows = conn.execute(query.where(c.run_id.in_(batch), c.resource_id != ""))
-                for (run_id, check_id, provider, scope, region, rid, status, message, res_scope,
-                     res_region) in rows:
-                    group = (run_id, (check_id, provider, scope, region))
-                    found = out.get(group)
-                    if found is None:
-                        found = out[group] = []
-                    found.append((rid, (status, message, res_scope, res_region)))
+        for run_id, rows in self.verified_changes(run_ids).items():
+            for (check_id, provider, scope, region, rid, status, message, res_scope,
+                 res_region) in rows:
+                if rid == "":
+                    continue
+                group = (run_id, (check_id, provider, scope, region))
+                found = out.get(group)
+                if found is None:
+                    found = out[group] = []
+                found.append((rid, (status, message, res_scope, res_region)))
         return out
 
     def put_changes(self, sets: Iterable[tuple[IndexedSet, Iterable[ResourceChange]]]) -> None:
-        """Store result sets' sentinels and changes in one transaction (idempotent, race-safe).
-
-        Each sentinel is written with its changes, so a result set is indexed whole or not at
-        all."""
-        rows: list[dict[str, str]] = []
-        for indexed, changes in sets:
-            check_id, provider, scope, region = indexed.key
-            base = {"run_id": indexed.run_id, "check_id": check_id, "provider": provider,
-                    "scope": scope, "region": region}
-            rows.append({**base, "resource_id": "",
-                         "status": indexed.previous_sha256 or NO_PREVIOUS, "message": "",
-                         "result_scope": "", "result_region": ""})
-            rows += [{**base, "resource_id": ch.resource_id, "status": ch.status,
-                      "message": ch.message, "result_scope": ch.result_scope,
-                      "result_region": ch.result_region} for ch in changes]
-        if rows:
-            with write_tx(self._engine, "indexing result changes") as conn:
-                insert_ignore(conn, table_of(ResultChange), list(rows))
+        """Kept for callers that index lazily: since schema 0005 sealing a run writes its index
+        rows and seals their digest, so every sealed run is indexed and nothing more is written
+        (rows added later would no longer match the sealed digest)."""
+        del sets

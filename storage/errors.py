@@ -25,3 +25,26 @@ class BlobNotFound(StorageError):
 
 class CallNotFound(StorageError):
     """No call record is stored under the requested digest."""
+
+
+class Tampered(StorageError):
+    """Stored evidence no longer matches what was sealed: a later edit or deletion."""
+
+
+class ChainBroken(Tampered):
+    """The run hash chain (or a record chained into it) does not hold; the message names the
+    first run or record that does not."""
+
+
+class IndexTampered(Tampered):
+    """The change index of a run no longer hashes to the digest sealed with the run."""
+
+
+class LedgerTampered(ChainBroken):
+    """An entry of the ledger, or a table verified against it (attachments), was altered or
+    deleted."""
+
+
+class AnchorMismatch(ChainBroken):
+    """The database does not extend a checkpoint kept outside it: its newest runs were removed
+    or the chain was rolled back or rewritten."""

@@ -1,4 +1,4 @@
-"""SQLAlchemy models of the evidence database (schema revision 0004).
+"""SQLAlchemy models of the evidence database (schema revision 0005).
 
 Content-addressed tables (``blobs``, ``calls``) grow with change only. A sealed run is one
 ``runs`` row; its scopes and result sets are shared blobs (see ``storage.packing``), so an
@@ -6,7 +6,8 @@ unchanged estate adds a few hundred bytes per run. ``run_scopes`` and ``run_resu
 rows of runs still running (and of runs sealed before revision 0004, as do ``run_manifests``).
 ``chain_head`` has exactly one row, locked to serialise the sealing of runs into the hash chain.
 ``attachments`` holds manual evidence (immutable rows, bytes in ``blobs``); ``result_changes`` is
-a derived, rebuildable change index outside the chain (see ``storage.changes``).
+the change index, whose rows each run seals a digest of (see ``storage.index``). ``ledger`` chains
+every other audit-relevant record (attachments, revocations...; ``storage.ledger``).
 
 Any change here needs a new migration in ``storage/migrations/versions``; a test compares this
 metadata with the migrated database.
@@ -231,6 +232,39 @@ class ChainHead(Base):
     """chain_seq of the last sealed run (0 when none)."""
     head_sha256: Mapped[str | None] = mapped_column(SHA256)
     """manifest_sha256 of the last sealed run (``None`` when none)."""
+    ledger_seq: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    """seq of the last ledger entry (0 when none; schema 0005)."""
+    ledger_sha256: Mapped[str | None] = mapped_column(SHA256)
+    """Hash of the last ledger entry (``None`` when none)."""
+
+
+class LedgerEntry(Base):
+    """One append-only, hash-chained record (``storage.ledger``): an attachment, a revocation,
+    the sealed change-index digests of runs sealed before 0005, an accepted risk...
+
+    ``sha256`` is the hash of the canonical JSON ``{"format", "seq", "kind", "at",
+    "body_sha256", "prev_sha256"}``; the body is a content-addressed blob (kind ``ledger``)."""
+
+    __tablename__ = "ledger"
+    __table_args__ = (Index(None, "kind"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    body_sha256: Mapped[str] = mapped_column(SHA256, ForeignKey("blobs.sha256"))
+    prev_sha256: Mapped[str | None] = mapped_column(SHA256)
+    sha256: Mapped[str] = mapped_column(SHA256, unique=True)
+
+
+class Checkpoint(Base):
+    """Checkpoints published to the anchors after sealing (``collector.anchor``), kept so an
+    export can carry the latest one; each is verified against the chain before it is used."""
+
+    __tablename__ = "checkpoints"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    body: Mapped[str] = mapped_column(Text)
+    """The checkpoint's canonical JSON."""
 
 
 class Attachment(Base):
@@ -287,6 +321,8 @@ TABLES: tuple[str, ...] = (
     "run_results",
     "run_manifests",
     "chain_head",
+    "ledger",
+    "checkpoints",
 )
 """Names of the tables this schema owns (excluding ``alembic_version``)."""
 

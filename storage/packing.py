@@ -7,7 +7,8 @@ adds almost nothing per run ("storage grows with change, not with time"):
 * a **result index** blob per provider x scope (kind ``result_index``): the stable fields of its
   result sets (check, version, region, result set hash, counts), sorted as in the manifest;
 * a **run contents** blob (kind ``run_contents``): the run's stable header (tool version, config
-  hash, mapping hash, identities), the stable fields of its scopes (identity, errors, call list)
+  hash, mapping hash, identities; from schema 0005 also the digest of its change-index rows and
+  the ledger head at sealing), the stable fields of its scopes (identity, errors, call list)
   and the hashes of its result indexes;
 * the run's **timings** (its own, in ``runs.timings``): every volatile value — when the run
   finished, when each scope started and finished, its request and retry counts, when each
@@ -55,6 +56,12 @@ class Header:
     config_hash: str
     mapping_sha256: str
     identities: tuple[str, ...]
+    changes_sha256: str | None = None
+    """Digest of the run's change-index rows (schema 0005 on, ``storage.index``)."""
+    ledger_seq: int | None = None
+    """The ledger head's sequence at sealing (schema 0005 on, ``storage.ledger``)."""
+    ledger_sha256: str | None = None
+    """The ledger head's hash at sealing (``None`` while the ledger is empty)."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,7 @@ def pack(
                                "result_sets": stable})
         blobs.append((KIND_INDEX, data))
         indexes.append({"provider": provider, "scope": scope, "sha256": sha256_hex(data)})
-    contents = canonical_json({
+    body: dict[str, Any] = {
         "format": CONTENTS_FORMAT,
         "tool_version": run.tool_version,
         "config_hash": run.config_hash,
@@ -107,7 +114,12 @@ def pack(
         "identities": list(run.identities),
         "scopes": [_stable(s, _SCOPE_VOLATILE) for s in scopes],
         "result_indexes": indexes,
-    })
+    }
+    if run.changes_sha256 is not None:  # sealed from schema 0005 on (absent before)
+        body["changes_sha256"] = run.changes_sha256
+    if run.ledger_seq is not None:
+        body["ledger"] = [run.ledger_seq, run.ledger_sha256]
+    contents = canonical_json(body)
     blobs.insert(0, (KIND_CONTENTS, contents))
     start = run.started_at
     timings = canonical_json([
@@ -154,8 +166,10 @@ def index_of(data: bytes, sha: str) -> list[dict[str, Any]]:
 
 def header_of(contents: dict[str, Any]) -> Header:
     """The run header kept in parsed contents."""
+    ledger = contents.get("ledger") or [None, None]
     return Header(contents["tool_version"], contents["config_hash"],
-                  contents["mapping_sha256"], tuple(contents["identities"]))
+                  contents["mapping_sha256"], tuple(contents["identities"]),
+                  contents.get("changes_sha256"), ledger[0], ledger[1])
 
 
 def index_hashes(contents: dict[str, Any]) -> list[str]:
@@ -184,6 +198,8 @@ def sealed_record(
     finishing time kept in its timings and the previous sealed run's manifest hash."""
     return replace(row, tool_version=header.tool_version, config_hash=header.config_hash,
                    mapping_sha256=header.mapping_sha256, identities=header.identities,
+                   changes_sha256=header.changes_sha256, ledger_seq=header.ledger_seq,
+                   ledger_sha256=header.ledger_sha256,
                    finished_at=_at(row.started_at, timings.finished),
                    prev_sha256=prev_sha256)
 

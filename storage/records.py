@@ -215,6 +215,13 @@ class RunRecord:
     collection_id: str | None = None
     """The collection the run belongs to (shard runs of one schedule slot share it), or
     ``None`` for a run that is a collection of its own."""
+    changes_sha256: str | None = None
+    """Digest of the run's change-index rows, sealed with it (``storage.index``); ``None`` for
+    runs sealed before schema 0005 (their digests are ledger entries) and while running."""
+    ledger_seq: int | None = None
+    """The ledger's head sequence when the run was sealed (``storage.ledger``), from 0005 on."""
+    ledger_sha256: str | None = None
+    """The ledger's head hash when the run was sealed (``None`` while the ledger is empty)."""
 
     def __post_init__(self) -> None:
         """Normalise datetimes to UTC."""

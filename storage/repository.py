@@ -13,15 +13,18 @@ from storage import migrate as migrations
 from storage.attachments import AttachmentStore
 from storage.blobs import BlobStore
 from storage.changes import ChangeStore
+from storage.checkpoints import CheckpointStore
 from storage.db import make_engine, mask, one_line, parse_url, read_tx
-from storage.errors import StorageError
+from storage.errors import ChainBroken, StorageError
+from storage.ledger import LedgerStore
 from storage.models import TABLES, Base
 from storage.records import ChainCheck
 from storage.runs import RunStore
 from storage.verify import ChainVerifier
 
 
-class Repository(BlobStore, RunStore, AttachmentStore, ChangeStore):
+class Repository(BlobStore, RunStore, AttachmentStore, ChangeStore, LedgerStore,
+                 CheckpointStore):
     """Access to one evidence database (SQLite file or PostgreSQL)."""
 
     def __init__(self, engine: Engine, display_url: str) -> None:
@@ -90,6 +93,14 @@ class Repository(BlobStore, RunStore, AttachmentStore, ChangeStore):
         call they reference, and the chain head; name the first run that does not hold."""
         with read_tx(self._engine, "verifying the chain") as conn:
             return ChainVerifier(conn).verify()
+
+    def require_intact(self) -> ChainCheck:
+        """:meth:`verify_chain`, raising ChainBroken (one line naming the run or record) when
+        the chain, the ledger or the change index does not hold: what export runs first."""
+        check = self.verify_chain()
+        if not check.ok:
+            raise ChainBroken(f"the evidence database was altered: {check.reason}")
+        return check
 
     def table_counts(self) -> dict[str, int]:
         """Row count of every evidence table (``alembic_version`` excluded)."""

@@ -6,7 +6,10 @@ contents, result indexes and timings; or, sealed before revision 0004, its rows 
 manifest bytes) hashes to its ``manifest_sha256``, and every blob it references (result sets,
 call lists, and through them every call and response) exists and hashes to its key.
 Then the chain head must name the last sealed run, and no run may have a final status without
-being sealed. The first failure is reported, naming the run.
+being sealed. Then the records chained beside the runs: the ledger (``storage.ledger``) holds,
+still holds the head each run sealed, and the attachments table matches it; and every sealed
+run's change-index rows hash to the digest sealed with it (``storage.index``). The first
+failure is reported, naming the run or record.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from storage.attachments import verified
 from storage.blobs import call_record, chunks, read_blob
 from storage.canonical import canonical_json, sha256_hex
 from storage.chain import manifest_dict, read_manifest
-from storage.errors import StorageError
-from storage.models import Call, ChainHead, Run, table_of
+from storage.errors import IndexTampered, LedgerTampered, StorageError
+from storage.index import check_rows, legacy_digests, read_rows
+from storage.ledger import check_sealed_head, walk
+from storage.models import Attachment, Call, ChainHead, Run, table_of
 from storage.records import ChainCheck, RunRecord
 from storage.sealed import RunReader
 
@@ -44,6 +50,10 @@ class ChainVerifier:
         self._reader = RunReader(conn)
         self._good_blobs: set[str] = set()
         self._good_calls: set[str] = set()
+        self._digests: dict[str, str | None] = {}
+        """Change-index digest sealed by each run (``None``: sealed before 0005, in the ledger)."""
+        self._manifests: dict[str, str] = {}
+        self._ledger_heads: dict[str, tuple[int, str | None]] = {}
 
     def verify(self) -> ChainCheck:
         """Check every sealed run, its rows, its blobs, its link and the chain head."""
@@ -59,9 +69,37 @@ class ChainVerifier:
         try:
             self._check_head(prev)
             self._check_unsealed()
+            self._check_records()
         except _Broken as e:
             return ChainCheck(False, checked, e.run_id, e.reason)
         return ChainCheck(True, checked, None, None)
+
+    def _check_records(self) -> None:
+        """The ledger, what sealed runs recorded of it, the attachments table against it, and
+        every sealed run's change index against the digest sealed with it."""
+        try:
+            entries = walk(self._conn)
+            for run_id, (seq, sha) in self._ledger_heads.items():
+                check_sealed_head(entries, seq, sha, run_id)
+            rows = self._conn.execute(select(table_of(Attachment))
+                                      .order_by(Attachment.attachment_id)).all()
+            verified(self._conn, list(rows), complete=True)
+        except LedgerTampered as e:
+            raise _Broken(str(e)) from e
+        legacy = legacy_digests(entries)
+        for run_id in self._digests:
+            if self._digests[run_id] is None:
+                entry = legacy.get(run_id)
+                if entry is None or entry[0] != self._manifests[run_id]:
+                    raise _Broken(f"run {run_id}: no change-index digest is sealed for it",
+                                  run_id)
+                self._digests[run_id] = entry[1]
+        sealed = {k: v for k, v in self._digests.items() if v is not None}
+        try:
+            for batch in chunks(list(sealed)):
+                check_rows(read_rows(self._conn, batch), sealed)
+        except IndexTampered as e:
+            raise _Broken(str(e)) from e
 
     def _check_run(self, row: Any, prev: RunRecord | None) -> RunRecord:
         """Raise _Broken if this sealed run does not hold; return its record."""
@@ -89,6 +127,10 @@ class ChainVerifier:
             raise _Broken(self._describe_change(run.run_id, recomputed))
         if row.contents_sha256 is None:
             self._check_manifest(run)
+        self._digests[run.run_id] = run.changes_sha256
+        self._manifests[run.run_id] = run.manifest_sha256
+        if run.ledger_seq is not None:
+            self._ledger_heads[run.run_id] = (run.ledger_seq, run.ledger_sha256)
         for scope in scopes:
             if scope.calls_sha256 is not None:
                 where = f"{scope.provider}/{scope.scope}/{scope.region}"

@@ -39,7 +39,11 @@ class ExportResult:
 
 def write_bundle(repo: Repository, catalog: Catalog, settings: Settings, selection: Selection,
                  out: IO[bytes], *, tool_version: str, signer: Signer | None) -> ExportResult:
-    """Write the whole bundle to ``out`` (deterministic for the same database and selection)."""
+    """Write the whole bundle to ``out`` (deterministic for the same database and selection).
+
+    The database's chain, ledger and change index are verified first: a broken one raises
+    ChainBroken (or IndexTampered) naming the run or record, and nothing is written."""
+    repo.require_intact()
     reader = RunReader(repo, selection)
     attached = attachments.selected(repo, selection)
     summary = replace(summarise_period(reader, catalog, settings),
@@ -56,7 +60,9 @@ def write_bundle(repo: Repository, catalog: Catalog, settings: Settings, selecti
     writer.add_bytes("summary.csv", summary_csv(summary))
     writer.add_bytes("summary.html", html.render(summary, tool_version))
     writer.unordered()
-    body = manifest.render(manifest.header(selection, tool_version, signer), writer.entries)
+    checkpoint = manifest.checkpoint_of(repo, selection, signer)
+    body = manifest.render(manifest.header(selection, tool_version, signer, checkpoint),
+                           writer.entries)
     writer.add_bytes(manifest.MANIFEST, body)
     if signer is not None:
         writer.add_bytes(manifest.SIGNATURE, signer.sign(body))

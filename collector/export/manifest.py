@@ -1,5 +1,7 @@
 """manifest.json: what the bundle holds (every file's sha256 and size), the period, the tool
-version and the run chain it carries; manifest.sig signs its exact bytes.
+version, the run chain it carries and the checkpoint of its head (``checkpoint``: the object
+of :mod:`collector.anchor.checkpoint`, so an auditor can prove a later bundle extends it);
+manifest.sig signs its exact bytes.
 
 The file is JSON laid out so standard tools can read it: one member per line under "files",
 each line ``  {"sha256": "<hex>", "path": "<name>", "size": <n>}`` — README.txt turns those lines
@@ -13,9 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from collector.anchor.checkpoint import make, problem, signature_of, signed_bytes
 from collector.export.bundle import Entry
-from collector.export.signing import ALGORITHM, Signer
+from collector.export.signing import ALGORITHM, Signer, signature_holds
 from collector.export.source import Selection
+from storage import Repository
 
 BUNDLE_FORMAT = "evidence-bundle/1"
 MANIFEST = "manifest.json"
@@ -53,13 +57,33 @@ def chain_runs(selection: Selection) -> list[ChainRun]:
                      r.run_id in period) for r in selection.chain]
 
 
-def header(selection: Selection, tool_version: str, signer: Signer | None) -> dict[str, Any]:
-    """Everything manifest.json says besides the file list."""
+def checkpoint_of(repo: Repository, selection: Selection, signer: Signer | None
+                  ) -> dict[str, Any]:
+    """The checkpoint the bundle carries: the one published when its head run was sealed (kept
+    in the database) when it still names that run's hash and its signature holds, else one made
+    now for the head (dated when the head run finished, signed by ``signer``)."""
+    head = selection.head
+    seq, sha = head.chain_seq or 0, head.manifest_sha256 or ""
+    stored = repo.checkpoint_at(seq)
+    if stored is not None and problem(stored) is None and stored["head_sha256"] == sha:
+        sig = signature_of(stored)
+        if sig is None or signer is None or stored["public_key_sha256"] != signer.fingerprint:
+            return stored
+        if signature_holds(signer.key.public_key(), sig, signed_bytes(stored)):
+            return stored
+    sign = None if signer is None else (signer.sign, signer.fingerprint)
+    return make(seq, sha, head.finished_at or head.started_at, sign)
+
+
+def header(selection: Selection, tool_version: str, signer: Signer | None,
+           checkpoint: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything manifest.json says besides the file list (``checkpoint``: see
+    :func:`checkpoint_of`; the key is left out when ``None``)."""
     first, head = selection.chain[0], selection.head
     period: dict[str, str] = {"from": selection.start.isoformat(), "to": selection.end.isoformat()}
     if selection.kind == "type1":
         period = {"as_of": selection.end.isoformat(), "run_id": head.run_id}
-    return {
+    out: dict[str, Any] = {
         "format": BUNDLE_FORMAT,
         "tool": {"name": "evidence", "version": tool_version},
         "kind": selection.kind,
@@ -78,6 +102,9 @@ def header(selection: Selection, tool_version: str, signer: Signer | None) -> di
             "public_key_pem": signer.public_pem,
         },
     }
+    if checkpoint is not None:
+        out["checkpoint"] = checkpoint
+    return out
 
 
 def render(head: dict[str, Any], entries: Sequence[Entry]) -> bytes:

@@ -90,8 +90,13 @@ def test_sealing_packs_the_run(repo: Repository, raw: Engine, three: list[str]) 
 def test_unchanged_runs_share_their_contents(
     repo: Repository, raw: Engine, three: list[str]
 ) -> None:
-    one, two, changed = (_run_row(raw, f"run-{n}") for n in (1, 2, 3))
-    assert one.contents_sha256 == two.contents_sha256 != changed.contents_sha256
+    sealed_run(repo, "run-4", at=T0 + timedelta(days=3), variant="changed")
+    sealed_run(repo, "run-5", at=T0 + timedelta(days=4), variant="changed")
+    one, two, changed, four, five = (_run_row(raw, f"run-{n}") for n in (1, 2, 3, 4, 5))
+    # the first run's contents seal its change-index digest (every set is new), later unchanged
+    # runs the digest of no change: from then on they share one contents blob
+    assert four.contents_sha256 == five.contents_sha256 != changed.contents_sha256
+    assert one.contents_sha256 != two.contents_sha256 != changed.contents_sha256
 
 
 def test_changed_status_is_detected(repo: Repository, raw: Engine, three: list[str]) -> None:
@@ -165,6 +170,7 @@ def test_deleted_run_is_detected(repo: Repository, raw: Engine, three: list[str]
 
 
 def test_deleted_last_run_is_detected(repo: Repository, raw: Engine, three: list[str]) -> None:
+    _tamper(raw, "DELETE FROM result_changes WHERE run_id = 'run-3'")
     _tamper(raw, "DELETE FROM runs WHERE run_id = 'run-3'")
     check = repo.verify_chain()
     assert (check.ok, check.runs_checked) == (False, 2)

@@ -37,6 +37,8 @@ def test_fresh_database_is_migrated_to_head(repo: Repository) -> None:
         "run_results": 0,
         "run_manifests": 0,
         "chain_head": 1,
+        "ledger": 0,
+        "checkpoints": 0,
     }
 
 

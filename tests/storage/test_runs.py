@@ -99,6 +99,11 @@ def test_unchanged_estate_adds_only_run_rows(repo: Repository) -> None:
     sealed_run(repo, "day-1")
     first = repo.table_counts()
     sealed_run(repo, "day-2", at=T0 + timedelta(days=1))
+    # one contents blob sealing "no change" (the first run's sealed every set as new)
+    assert repo.table_counts()["blobs"] == first["blobs"] + 1
+    sealed_run(repo, "day-2b", at=T0 + timedelta(days=1, hours=1))
+    first = repo.table_counts()
+    sealed_run(repo, "day-2c", at=T0 + timedelta(days=1, hours=2))
     second = repo.table_counts()
     assert second["calls"] == first["calls"]
     assert second["blobs"] == first["blobs"]
