@@ -179,7 +179,7 @@ class Runner:
         while not self._stop.wait(HEARTBEAT_EVERY.total_seconds()):
             try:
                 self.repo.heartbeat(run_id, datetime.now(UTC))
-            except StorageError as exc:  # e.g. an outage: the run's own writes will say so
+            except Exception as exc:  # an outage: the run's own writes fail and say so
                 logger.warning("heartbeat of run %s not recorded: %s", run_id, exc)
 
     def _run_scope(self, run_id: str, target: ScopeTarget, checks: Iterable[Check],
