@@ -39,14 +39,22 @@ def seal_own_runs(repo: Repository) -> list[str]:
                                  stale_after=STALE_AFTER)
 
 
-def exit_now(repo: Repository, code: int) -> None:
-    """Seal this process's running run as `interrupted` and exit with `code` immediately."""
+def exit_now(repo: Repository, code: int,
+             report: Callable[[list[str]], None] | None = None) -> None:
+    """Seal this process's running run as `interrupted`, let ``report`` print what was sealed
+    (e.g. the JSON summary a script waits for), and exit with ``code`` immediately."""
+    sealed: list[str] = []
     try:
         sealed = seal_own_runs(repo)
         log.warning("grace period over: sealed %s as interrupted; exiting",
                     ", ".join(sealed) or "no run")
     except Exception as exc:  # exiting anyway: the next start reaps the run
         log.error("could not seal the run before exiting (%s); the next start will", exc)
+    if report is not None:
+        try:
+            report(sealed)
+        except Exception as exc:  # exiting anyway; the run is sealed
+            log.error("could not print the run's summary before exiting (%s)", exc)
     logging.shutdown()
     sys.stdout.flush()
     os._exit(code)

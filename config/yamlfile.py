@@ -4,7 +4,9 @@ Differences from `yaml.safe_load`, all to keep an operator's intent:
 - a key given twice in one mapping is an error (PyYAML silently keeps the last one);
 - numbers with a leading zero and `12:30`-style numbers stay strings (YAML 1.1 would read
   `012345670123` as an octal number and `12:30` as 750);
-- dates stay strings (no setting is a date; a parameter value stays what was typed).
+- dates stay strings (no setting is a date; a parameter value stays what was typed);
+- an integer longer than MAX_INT_DIGITS characters, and nesting deeper than the interpreter's
+  recursion limit, are errors naming the line (not a crash).
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError
-from yaml.nodes import MappingNode
+from yaml.nodes import MappingNode, ScalarNode
 
 from config.errors import ConfigError
 
 _INT = "tag:yaml.org,2002:int"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
+MAX_INT_DIGITS = 100
+"""Longest integer accepted (no setting needs more; Python refuses to convert over 4300)."""
 
 
 class StrictLoader(yaml.SafeLoader):
@@ -48,6 +52,17 @@ class StrictLoader(yaml.SafeLoader):
             seen.append(key)
         return super().construct_mapping(node, deep)
 
+    def construct_bounded_int(self, node: ScalarNode) -> int:
+        """An integer, refused (with its position) when longer than MAX_INT_DIGITS."""
+        text = str(self.construct_scalar(node))
+        if len(text.lstrip("+-")) > MAX_INT_DIGITS:
+            raise ConstructorError(None, None, f"an integer of {len(text)} characters is too "
+                                   f"large (at most {MAX_INT_DIGITS} digits)", node.start_mark)
+        return int(super().construct_yaml_int(node))
+
+
+StrictLoader.add_constructor(_INT, StrictLoader.construct_bounded_int)
+
 
 StrictLoader.add_implicit_resolver(
     _INT,
@@ -66,4 +81,8 @@ def parse_yaml(text: str, source: str) -> object:
         problem = error.problem or error.context or "unreadable"
         raise ConfigError(source, None, detail=f"{where}invalid YAML: {problem}") from None
     except yaml.YAMLError as error:
+        raise ConfigError(source, None, detail=f"invalid YAML: {error}") from None
+    except RecursionError:
+        raise ConfigError(source, None, detail="invalid YAML: nested too deeply") from None
+    except ValueError as error:  # a scalar no constructor could convert
         raise ConfigError(source, None, detail=f"invalid YAML: {error}") from None

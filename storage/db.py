@@ -26,6 +26,11 @@ from storage.errors import StorageError
 BUSY_TIMEOUT_S = 30
 """Seconds a SQLite writer waits for the write lock before giving up."""
 
+PG_CONNECT_DEFAULTS: dict[str, int] = {
+    "connect_timeout": 10, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+    "keepalives_count": 3}
+"""libpq connection parameters used unless the URL sets them: a server that vanishes (a
+network partition, a killed host) is noticed within about a minute instead of never."""
 _WRITE_OPTION = "evidence_write"
 _SUPPORTED = "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST:PORT/DB"
 
@@ -120,9 +125,8 @@ def make_engine(url: URL, *, read_only: bool = False) -> Engine:
     """
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url, read_only=read_only)
-    connect_args: dict[str, Any] = {}
-    if "connect_timeout" not in url.query:
-        connect_args["connect_timeout"] = 10
+    connect_args: dict[str, Any] = {
+        key: value for key, value in PG_CONNECT_DEFAULTS.items() if key not in url.query}
     try:
         engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     except ImportError as e:  # the psycopg driver is not installed

@@ -23,6 +23,9 @@ from storage.errors import StorageError
 
 __all__ = ["cli", "exit_code_of", "main"]
 
+OUTAGE_HINT = ("; nothing already stored is lost: once the database is back, the next collect "
+               "seals a cut-off run as interrupted")
+
 
 def exit_code_of(exc: BaseException) -> int:
     """The documented exit code of an error that ends a command (see `evidence --help`)."""
@@ -50,10 +53,12 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(EXIT_USAGE)
     except (ConfigError, StorageError, CheckDefinitionError, UserError) as exc:
-        click.echo(f"evidence: error: {' '.join(str(exc).split())}", err=True)
+        hint = OUTAGE_HINT if isinstance(exc, DatabaseUnavailable) else ""
+        click.echo(f"evidence: error: {' '.join(str(exc).split())}{hint}", err=True)
         sys.exit(exit_code_of(exc))
     except DBAPIError as exc:  # a driver error no storage call translated (never a traceback)
-        click.echo(f"evidence: error: database: {one_line(exc)}", err=True)
+        hint = OUTAGE_HINT if unavailable(exc) else ""
+        click.echo(f"evidence: error: database: {one_line(exc)}{hint}", err=True)
         sys.exit(exit_code_of(exc))
     except OSError as exc:  # the environment refused: a full disk, a read-only file system...
         where = f"{exc.filename}: " if exc.filename else ""

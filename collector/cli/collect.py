@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from collector.cli.context import AppContext
 from collector.cli.errors import EXIT_FAILING, EXIT_OK, EXIT_PARTIAL, UserError
 from collector.cli.params import Seconds
+from collector.cloud.base import UnavailableScope
 from collector.locks import ScopeLocks
 from collector.output.tables import print_summary, stdout_console
 from collector.plan import Selection, select_checks
@@ -109,23 +110,38 @@ def run_with_progress(app: AppContext, chosen: list[Check], sel: Selection,
 
         runner = Runner(app.repo, app.loaded, app.catalog, chosen, progress=on_progress,
                         gate=ScopeLocks(app.repo, wait=lock_wait))
-        with GracefulStop(runner.stop, partial(exit_now, app.repo, EXIT_PARTIAL), grace):
+        force = partial(exit_now, app.repo, EXIT_PARTIAL, partial(_report_sealed, app, fmt))
+        with GracefulStop(runner.stop, force, grace):
             outcome = runner.run(sel)
     for item in outcome.scope_errors:
         err.print(f"[yellow]evidence: {item.provider} {item.scope}: {item.code}: "
                   f"{item.message}[/yellow]", highlight=False, soft_wrap=True)
-    summary = summarise(app.repo, app.repo.get_run(outcome.run_id))
+    print_outcome(app, outcome.run_id, fmt, outcome.scope_errors)
+    return outcome
+
+
+def print_outcome(app: AppContext, run_id: str, fmt: str,
+                  scope_errors: Sequence[UnavailableScope] = ()) -> None:
+    """The run's summary on stdout: one JSON object (``--format json``) or the tables."""
+    run = app.repo.get_run(run_id)
+    summary = summarise(app.repo, run)
     if fmt == "json":
         total = summary.total
         click.echo(json.dumps({
-            "run_id": outcome.run_id, "status": outcome.status,
-            "manifest_sha256": outcome.manifest_sha256,
+            "run_id": run.run_id, "status": run.status,
+            "manifest_sha256": run.manifest_sha256,
             "pass": total.passed, "fail": total.failed, "error": total.errors,
             "not_applicable": total.not_applicable,
-            "scope_errors": [vars(s) for s in outcome.scope_errors]}))
+            "scope_errors": [vars(s) for s in scope_errors]}))
     else:
         print_summary(stdout_console(), summary, app.catalog)
-    return outcome
+
+
+def _report_sealed(app: AppContext, fmt: str, sealed: list[str]) -> None:
+    """After a forced stop (grace over, second signal): the summary of the run just sealed,
+    so a script reading ``--format json`` still gets its object."""
+    for run_id in sealed:
+        print_outcome(app, run_id, fmt)
 
 
 def exit_code(outcome: RunOutcome, fail_on: str) -> int:

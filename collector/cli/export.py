@@ -90,8 +90,12 @@ def export(app: AppContext, start: datetime | None, end: datetime | None,
     if not output.endswith(".zip"):
         raise UserError(f"-o {output}: expected a FILE.zip or s3://BUCKET/KEY")
     path = Path(output)
-    with atomic_file(path) as fh:
-        result = _write(app, selection, signer, fh)
+    try:
+        with atomic_file(path) as fh:
+            result = _write(app, selection, signer, fh)
+    except OSError as e:  # a full disk, a read-only directory...: nothing is left behind
+        raise UserError(f"cannot write the bundle {path}: {e.strerror or e} "
+                        "(nothing was written)") from e
     _report(str(path), result)
 
 
@@ -112,8 +116,12 @@ def _to_s3(app: AppContext, selection: Selection, signer: Signer | None, url: st
     fd, tmp = tempfile.mkstemp(prefix="evidence-bundle-", suffix=".zip")
     keep = False
     try:
-        with os.fdopen(fd, "w+b") as fh:
-            result = _write(app, selection, signer, fh)
+        try:
+            with os.fdopen(fd, "w+b") as fh:
+                result = _write(app, selection, signer, fh)
+        except OSError as e:
+            raise UserError(f"cannot write the bundle to the temporary file {tmp}: "
+                            f"{e.strerror or e} (nothing was uploaded)") from e
         aws = app.loaded.settings.aws
         try:
             done = upload_locked(Path(tmp), target, retention_days=retention_days,

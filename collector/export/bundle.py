@@ -53,12 +53,22 @@ def check_name(path: str) -> None:
         raise BundleWriteError(f"unsafe member name {path!r}")
 
 
+class _Zip(zipfile.ZipFile):
+    """A ZipFile finished only by :meth:`BundleWriter.close`. One abandoned after an error
+    (a full disk, a refused export) is dropped at garbage collection instead of writing its
+    central directory into a file that is closed or full ("Exception ignored in
+    ZipFile.__del__"); the caller removes the partial file."""
+
+    def __del__(self) -> None:
+        self.fp = None  # the output belongs to the caller: nothing to write, nothing to close
+
+
 class BundleWriter:
     """Writes members to a ZIP in strictly increasing name order, hashing as it goes."""
 
     def __init__(self, out: IO[bytes]) -> None:
         """Write to ``out`` (a binary file opened for writing; seekable is best)."""
-        self._zip = zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED,
+        self._zip = _Zip(out, "w", compression=zipfile.ZIP_DEFLATED,
                                     compresslevel=COMPRESS_LEVEL, allowZip64=True)
         self._entries: list[Entry] = []
         self._last: str | None = None
