@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from checks.aws.acm_certificate_not_expiring import _verdict as acm_verdict
 from checks.aws.backup_plan_retention import _plan_verdict
-from checks.aws.kms_cmk_rotation_enabled import kms_cmk_rotation_enabled
+from checks.aws.kms_cmk_rotation_enabled import _in_scope, kms_cmk_rotation_enabled
 from collector.model import Status
 from tests.conftest import Moto, by_resource
 
@@ -55,3 +55,10 @@ def test_kms_key_with_imported_material_is_out_of_scope(moto: Moto) -> None:
 
     assert external["Arn"] not in results
     assert results[generated["Arn"]].status is Status.FAIL
+
+
+def test_kms_enabled_keys_outside_kms_generated_material_cannot_rotate() -> None:
+    base = {"KeyManager": "CUSTOMER", "KeyState": "Enabled", "KeySpec": "SYMMETRIC_DEFAULT"}
+    assert _in_scope({**base, "Origin": "AWS_KMS"})
+    for origin in ("EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"):
+        assert not _in_scope({**base, "Origin": origin})
