@@ -38,6 +38,14 @@ def exit_code_of(exc: BaseException) -> int:
     return EXIT_USAGE
 
 
+def usage_line(exc: click.ClickException) -> str:
+    """A click error as one line: what was wrong and where the command's help is."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see `{ctx.command_path} --help`)" if isinstance(ctx, click.Context) else ""
+    return f"evidence: error: {message}{where}"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: errors become one line on stderr and a documented exit code
     (2 for user, configuration and output errors)."""
@@ -49,8 +57,11 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("evidence: aborted", err=True)
         sys.exit(130)
-    except click.ClickException as exc:  # usage errors: click already knows how to say them
+    except click.exceptions.NoArgsIsHelpError as exc:  # `evidence db`: the group's help
         exc.show()
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:  # usage errors: one line, naming the command's help
+        click.echo(usage_line(exc), err=True)
         sys.exit(EXIT_USAGE)
     except (ConfigError, StorageError, CheckDefinitionError, UserError) as exc:
         hint = OUTAGE_HINT if isinstance(exc, DatabaseUnavailable) else ""

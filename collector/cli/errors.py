@@ -16,7 +16,7 @@ connection). Nothing already stored is lost: a run cut off this way is sealed `i
 by the next command that opens the database for writing once it is back (`evidence collect`,
 `evidence db upgrade`). Retry when the database is up."""
 
-TAMPER_ERRORS = ("ChainBroken", "IndexTampered")
+TAMPER_ERRORS = ("Tampered", "ChainBroken", "IndexTampered")
 """Names of the `storage.errors` types meaning "the stored evidence was altered": exit 4."""
 
 
