@@ -47,7 +47,9 @@ def parse_state(data: bytes) -> State:
 
 
 def diff_states(old: State, new: State) -> list[tuple[str, ResourceState]]:
-    """Resources whose state differs, sorted by resource id (``absent`` for removed ones)."""
+    """Resources whose state differs, sorted by resource id (``absent`` for ones no longer
+    listed: whether that is a deletion or unknown is the reader's call, by the new result set's
+    errors; see ``collector.report.exceptions.observe``)."""
     out = [(rid, s) for rid, s in new.items() if old.get(rid) != s]
     out += [(rid, (ABSENT, "", "", "")) for rid in old if rid not in new]
     return sorted(out)

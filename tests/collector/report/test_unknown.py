@@ -14,8 +14,9 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from html import escape
+from pathlib import Path
 
-from sqlalchemy import delete
+import pytest
 
 from collector.export.export import write_bundle
 from collector.export.source import select_period
@@ -29,10 +30,11 @@ from collector.report.sample import build_population
 from config.criteria import load_catalog
 from config.settings import Settings
 from storage import Repository, ResultSetRecord, RunRecord
-from storage.models import ResultChange, table_of
 from tests.collector.export.zips import members
 from tests.collector.report.history import ACCOUNT, add_run, day, put_mapping
+from tests.support.cli import run_cli
 
+Capsys = pytest.CaptureFixture[str]
 CAT = load_catalog()
 KMS = "aws_kms_check"
 SETTINGS = Settings.model_validate({"schedule": "0 3 * * *"})
@@ -115,9 +117,6 @@ def test_deletion_is_observed_only_by_an_error_free_listing(repo: Repository) ->
     assert k3.fixed_at is None and k3.unknown_since is None
     assert [(s.since, s.until, s.reason) for s in k3.unknown] == [
         (at(3), at(4), "missing"), (at(4), at(5), "error")]
-    with repo.engine.begin() as conn:  # the same from the result sets, without the index
-        conn.execute(delete(table_of(ResultChange)))
-    assert report(repo, 5).exceptions == rep.exceptions
 
 
 def test_a_resource_first_seen_with_an_error_is_no_exception(repo: Repository) -> None:
@@ -206,3 +205,18 @@ def test_oscal_calls_a_criterion_with_errors_and_no_failure_unsatisfied(
         "assessment-results"]["results"][0]
     finding = next(f for f in result["findings"] if f["target"]["target-id"] == "CC6.1")
     assert finding["target"]["status"] == {"state": "not-satisfied", "reason": "other"}
+
+
+def test_the_diff_and_report_commands_show_unknown(repo: Repository, db_url: str,
+                                                   tmp_path: Path, capsys: Capsys) -> None:
+    store(repo, [[("key-1", "fail"), ("key-2", "pass")], SCOPE_ERROR])
+    config = tmp_path / "evidence.yaml"
+    config.write_text("schedule: '0 3 * * *'\n")
+    base = ("--config", str(config), "--db", db_url)
+    res = run_cli(capsys, *base, "diff", "run-1", "run-2")
+    assert res.code == 0, res.err
+    assert "0 removed, 2 unknown" in res.out and "Unknown in run B" in res.out
+    res = run_cli(capsys, *base, "report", "--from", "2026-01-01", "--to", "2026-01-02")
+    assert res.code == 0, res.err
+    flat = " ".join(res.out.split())
+    assert "unknown since" in flat and "never as a pass or a fix" in flat
