@@ -8,7 +8,7 @@ from typing import Any
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1",
              "EC_secp521r1"]
@@ -19,6 +19,18 @@ KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "E
     id="aws_acm_certificate_not_expiring",
     criteria=("CC6.7",),
     permissions=("acm:ListCertificates", "acm:DescribeCertificate"),
+    remediation=Remediation(
+        summary=(
+            'Renew or replace the certificate before it expires: fix DNS validation so ACM '
+            'renews it, or re-import a renewed certificate.'),
+        console=(
+            'ACM > List certificates > certificate > Renewal status (imported: Reimport '
+            'certificate)'),
+        cli=(
+            'aws acm import-certificate --certificate-arn <arn> --certificate fileb://cert.pem '
+            '--private-key fileb://key.pem --certificate-chain fileb://chain.pem'),
+        docs='https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html',
+    ),
 )
 def acm_certificate_not_expiring(
     ctx: AwsContext, *, min_days: int = 30, include_unused: bool = False

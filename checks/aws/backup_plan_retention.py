@@ -8,7 +8,7 @@ from typing import Any
 from checks.aws._rds import clusters, standalone_instances
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 MAX_LISTED = 10
 
@@ -51,6 +51,17 @@ RESOURCES: dict[str, Callable[[AwsContext], list[str]]] = {
         "rds:DescribeDBInstances",
         "rds:DescribeDBClusters",
         "dynamodb:ListTables",
+    ),
+    remediation=Remediation(
+        summary=(
+            "Set every backup rule's lifecycle to keep recovery points at least the minimum "
+            'days, select every data store, and use an encrypted vault.'),
+        console='AWS Backup > Backup plans > plan > Backup rules / Resource assignments',
+        cli='aws backup update-backup-plan --backup-plan-id <id> --backup-plan file://plan.json',
+        docs='https://docs.aws.amazon.com/aws-backup/latest/devguide/creating-a-backup-plan.html',
+        terraform=(
+            'resource "aws_backup_plan" "main" {\n  rule {\n    lifecycle { delete_after = 35 '
+            '}\n  }\n}'),
     ),
 )
 def backup_plan_retention(

@@ -9,7 +9,7 @@ from typing import Any
 from checks.aws._cloudtrail import judge_trails
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -17,6 +17,17 @@ from collector.plugin import check
     criteria=("CC7.2",),
     permissions=("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Send the trail to a CloudWatch Logs log group (with a role CloudTrail can assume) '
+            'and make sure delivery succeeds.'),
+        console='CloudTrail > Trails > trail > CloudWatch Logs > Edit',
+        cli=(
+            'aws cloudtrail update-trail --name <trail> --cloud-watch-logs-log-group-arn '
+            '<log-group-arn> --cloud-watch-logs-role-arn <role-arn>'),
+        docs=(
+            'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html'),
+    ),
 )
 def cloudtrail_cloudwatch_delivery(
     ctx: AwsContext, *, max_delivery_age_hours: int = 24

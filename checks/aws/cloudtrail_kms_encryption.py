@@ -8,7 +8,7 @@ from typing import Any
 from checks.aws._cloudtrail import judge_trails
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -16,6 +16,15 @@ from collector.plugin import check
     criteria=("CC6.1", "CC7.2"),
     permissions=("cloudtrail:DescribeTrails",),
     scoping="global",
+    remediation=Remediation(
+        summary="Encrypt the trail's log files with a customer-managed KMS key (SSE-KMS).",
+        console=(
+            'CloudTrail > Trails > trail > General details > Edit > Log file SSE-KMS encryption'),
+        cli='aws cloudtrail update-trail --name <trail> --kms-key-id <key-arn>',
+        docs=(
+            'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html'),
+        terraform='resource "aws_cloudtrail" "main" {\n  kms_key_id = aws_kms_key.trail.arn\n}',
+    ),
 )
 def cloudtrail_kms_encryption(ctx: AwsContext) -> Iterator[Result]:
     """CloudTrail log files are encrypted with a KMS key (SSE-KMS).

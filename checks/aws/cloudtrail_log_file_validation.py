@@ -8,7 +8,7 @@ from typing import Any
 from checks.aws._cloudtrail import judge_trails
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -16,6 +16,14 @@ from collector.plugin import check
     criteria=("CC7.2", "CC7.3"),
     permissions=("cloudtrail:DescribeTrails",),
     scoping="global",
+    remediation=Remediation(
+        summary='Turn on log file integrity validation so CloudTrail writes signed digest files.',
+        console='CloudTrail > Trails > trail > General details > Edit > Log file validation',
+        cli='aws cloudtrail update-trail --name <trail> --enable-log-file-validation',
+        docs=(
+            'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-enabling.html'),
+        terraform='resource "aws_cloudtrail" "main" {\n  enable_log_file_validation = true\n}',
+    ),
 )
 def cloudtrail_log_file_validation(ctx: AwsContext) -> Iterator[Result]:
     """CloudTrail trails write signed digest files, so log tampering can be detected.

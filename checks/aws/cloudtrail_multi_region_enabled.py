@@ -8,7 +8,7 @@ from typing import Any
 from collector.cloud.aws import AwsContext
 from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -20,6 +20,22 @@ from collector.plugin import check
         "cloudtrail:GetEventSelectors",
     ),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Create (or convert to) a multi-region trail that logs all read and write '
+            'management events, and start logging.'),
+        console=(
+            'CloudTrail > Trails > Create trail (apply to all regions; management events: Read '
+            'and Write)'),
+        cli=(
+            'aws cloudtrail update-trail --name <trail> --is-multi-region-trail && aws '
+            'cloudtrail start-logging --name <trail>'),
+        docs=(
+            'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail.html'),
+        terraform=(
+            'resource "aws_cloudtrail" "main" {\n  is_multi_region_trail = true\n  '
+            'enable_logging        = true\n}'),
+    ),
 )
 def cloudtrail_multi_region_enabled(ctx: AwsContext) -> Iterator[Result]:
     """A multi-region CloudTrail trail is logging all read and write management events.

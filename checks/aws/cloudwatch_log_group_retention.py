@@ -7,13 +7,21 @@ from collections.abc import Iterator
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
     id="aws_cloudwatch_log_group_retention",
     criteria=("CC7.2",),
     permissions=("logs:DescribeLogGroups",),
+    remediation=Remediation(
+        summary="Set the log group's retention to at least the minimum number of days.",
+        console='CloudWatch > Log groups > log group > Actions > Edit retention setting',
+        cli='aws logs put-retention-policy --log-group-name <name> --retention-in-days 365',
+        docs=(
+            'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#SettingLogRetention'),
+        terraform='resource "aws_cloudwatch_log_group" "main" {\n  retention_in_days = 365\n}',
+    ),
 )
 def cloudwatch_log_group_retention(
     ctx: AwsContext, *, min_days: int = 365, log_groups: tuple[str, ...] = ("*",)

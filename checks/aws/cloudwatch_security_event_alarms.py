@@ -10,7 +10,7 @@ from typing import Any
 from collector.cloud.aws import AwsContext
 from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 EVENTS: dict[str, tuple[str, ...]] = {
     "unauthorized-api-calls": ("UnauthorizedOperation", "AccessDenied"),
@@ -63,6 +63,24 @@ class Watched:
         "sns:ListSubscriptionsByTopic",
     ),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Create a metric filter on the CloudTrail log group for each security event pattern '
+            'and an alarm that notifies an SNS topic with subscribers.'),
+        console=(
+            'CloudWatch > Log groups > CloudTrail log group > Metric filters > Create; then '
+            'Alarms > Create alarm'),
+        cli=(
+            'aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name <name> '
+            "--filter-pattern '<pattern>' --metric-transformations "
+            'metricName=<m>,metricNamespace=CISBenchmark,metricValue=1 && aws cloudwatch '
+            'put-metric-alarm --alarm-name <name> --metric-name <m> --namespace CISBenchmark '
+            '--statistic Sum --period 300 --threshold 1 --comparison-operator '
+            'GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions '
+            '<sns-topic-arn>'),
+        docs=(
+            'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html'),
+    ),
 )
 def cloudwatch_security_event_alarms(ctx: AwsContext) -> Iterator[Result]:
     """Security-relevant API activity raises a CloudWatch alarm that notifies someone.

@@ -7,7 +7,7 @@ from typing import Any
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -15,6 +15,18 @@ from collector.plugin import check
     criteria=("CC3.4", "CC7.1", "CC8.1"),
     permissions=("config:DescribeConfigurationRecorders",
                  "config:DescribeConfigurationRecorderStatus"),
+    remediation=Remediation(
+        summary=(
+            'Turn on an AWS Config recorder for all supported resource types (including global '
+            'ones in one region) with a delivery channel, in every region.'),
+        console='AWS Config > Settings > Recording strategy: All resource types',
+        cli=(
+            'aws configservice put-configuration-recorder --configuration-recorder '
+            'name=default,roleARN=<role-arn> --recording-group '
+            'allSupported=true,includeGlobalResourceTypes=true && aws configservice '
+            'start-configuration-recorder --configuration-recorder-name default'),
+        docs='https://docs.aws.amazon.com/config/latest/developerguide/select-resources.html',
+    ),
 )
 def config_recorder_all_regions(
     ctx: AwsContext, *, global_resources_region: str = "us-east-1"

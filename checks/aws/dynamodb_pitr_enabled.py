@@ -7,13 +7,25 @@ from typing import Any
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 
 @check(
     id="aws_dynamodb_pitr_enabled",
     criteria=("CC7.5", "A1.2"),
     permissions=("dynamodb:ListTables", "dynamodb:DescribeContinuousBackups"),
+    remediation=Remediation(
+        summary='Turn on point-in-time recovery for the table.',
+        console='DynamoDB > Tables > table > Backups > Point-in-time recovery > Edit',
+        cli=(
+            'aws dynamodb update-continuous-backups --table-name <table> '
+            '--point-in-time-recovery-specification PointInTimeRecoveryEnabled=true'),
+        docs=(
+            'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html'),
+        terraform=(
+            'resource "aws_dynamodb_table" "main" {\n  point_in_time_recovery { enabled = true '
+            '}\n}'),
+    ),
 )
 def dynamodb_pitr_enabled(ctx: AwsContext) -> Iterator[Result]:
     """DynamoDB tables can be restored to any point in time (PITR is enabled).

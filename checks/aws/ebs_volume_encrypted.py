@@ -6,13 +6,22 @@ from collections.abc import Iterator
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
     id="aws_ebs_volume_encrypted",
     criteria=("CC6.1",),
     permissions=("ec2:DescribeVolumes", "ec2:GetEbsEncryptionByDefault"),
+    remediation=Remediation(
+        summary=(
+            'Turn on EBS encryption by default in the region; replace unencrypted volumes with '
+            'encrypted copies (snapshot, copy with encryption, restore).'),
+        console='EC2 > Settings > EBS encryption > Manage > Always encrypt new EBS volumes',
+        cli='aws ec2 enable-ebs-encryption-by-default --region <region>',
+        docs='https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html',
+        terraform='resource "aws_ebs_encryption_by_default" "on" {\n  enabled = true\n}',
+    ),
 )
 def ebs_volume_encrypted(ctx: AwsContext) -> Iterator[Result]:
     """EBS volumes are encrypted at rest, and new volumes are encrypted by default.

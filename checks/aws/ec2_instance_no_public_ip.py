@@ -8,13 +8,23 @@ from typing import Any
 from checks.aws._ec2 import instance_arn, running_instances
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
     id="aws_ec2_instance_no_public_ip",
     criteria=("CC6.6",),
     permissions=("ec2:DescribeInstances",),
+    remediation=Remediation(
+        summary=(
+            'Move the instance to a private subnet behind a load balancer or NAT, or release '
+            'its public address; allow-list it if it must be public.'),
+        console=(
+            'EC2 > Instances > instance > Networking > Manage IP addresses (or VPC > Subnets > '
+            'Edit subnet settings > Auto-assign public IPv4)'),
+        cli='aws ec2 modify-subnet-attribute --subnet-id <subnet> --no-map-public-ip-on-launch',
+        docs='https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html',
+    ),
 )
 def ec2_instance_no_public_ip(
     ctx: AwsContext, *, allowed: tuple[str, ...] = ()

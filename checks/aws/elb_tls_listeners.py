@@ -7,7 +7,7 @@ from typing import Any
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 WEAK = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
 ENCRYPTED_V2 = ("HTTPS", "TLS")
@@ -23,6 +23,18 @@ CLASSIC_WEAK = {f"Protocol-{p}" for p in WEAK}
         "elasticloadbalancing:DescribeListeners",
         "elasticloadbalancing:DescribeSSLPolicies",
         "elasticloadbalancing:DescribeLoadBalancerPolicies",
+    ),
+    remediation=Remediation(
+        summary=(
+            'Use HTTPS/TLS listeners with a TLS 1.2+ security policy (e.g. '
+            'ELBSecurityPolicy-TLS13-1-2-2021-06), or make HTTP listeners redirect to HTTPS.'),
+        console=(
+            'EC2 > Load Balancers > load balancer > Listeners > Edit listener > Security policy'),
+        cli=(
+            'aws elbv2 modify-listener --listener-arn <arn> --ssl-policy '
+            'ELBSecurityPolicy-TLS13-1-2-2021-06'),
+        docs=(
+            'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html'),
     ),
 )
 def elb_tls_listeners(ctx: AwsContext) -> Iterator[Result]:

@@ -6,13 +6,22 @@ from collections.abc import Iterator
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
     id="aws_guardduty_enabled",
     criteria=("CC6.8", "CC7.2"),
     permissions=("guardduty:ListDetectors", "guardduty:GetDetector"),
+    remediation=Remediation(
+        summary=(
+            'Enable a GuardDuty detector in the region (or for the organisation from the '
+            'delegated administrator).'),
+        console='GuardDuty > Get started > Enable GuardDuty',
+        cli='aws guardduty create-detector --enable --region <region>',
+        docs='https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_settingup.html',
+        terraform='resource "aws_guardduty_detector" "main" {\n  enable = true\n}',
+    ),
 )
 def guardduty_enabled(ctx: AwsContext) -> Iterator[Result]:
     """GuardDuty has an enabled detector in every region the run covers.

@@ -8,7 +8,7 @@ from typing import Any
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 BATCH = 50
 """GetFindings accepts at most 50 finding ids per request."""
@@ -19,6 +19,14 @@ HIGH = 7.0
     id="aws_guardduty_high_findings_resolved",
     criteria=("CC4.2", "CC7.3", "CC7.4"),
     permissions=("guardduty:ListDetectors", "guardduty:ListFindings", "guardduty:GetFindings"),
+    remediation=Remediation(
+        summary=(
+            'Investigate and remediate the finding, then archive it (or suppress it with a '
+            'reviewed rule if it is expected).'),
+        console='GuardDuty > Findings > finding > Actions > Archive',
+        cli='aws guardduty archive-findings --detector-id <detector> --finding-ids <finding-id>',
+        docs='https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_remediate.html',
+    ),
 )
 def guardduty_high_findings_resolved(
     ctx: AwsContext, *, max_open_days: int = 7

@@ -9,7 +9,7 @@ from typing import Any
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 FILTER = ["User", "Group", "Role", "LocalManagedPolicy"]
 
@@ -19,6 +19,17 @@ FILTER = ["User", "Group", "Role", "LocalManagedPolicy"]
     criteria=("CC6.3",),
     permissions=("iam:GetAccountAuthorizationDetails",),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Replace the "Action": "*" on "Resource": "*" statement with the actions and '
+            'resources the principal needs.'),
+        console='IAM > Policies > policy > Permissions > Edit',
+        cli=(
+            'aws iam create-policy-version --policy-arn <arn> --policy-document '
+            'file://least-privilege.json --set-as-default'),
+        docs=(
+            'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege'),
+    ),
 )
 def iam_no_full_admin_policies(
     ctx: AwsContext, *, users_via_groups_only: bool = True

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -14,6 +14,22 @@ from collector.plugin import check
     criteria=("CC6.1",),
     permissions=("iam:GetAccountPasswordPolicy",),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Set an account password policy with the minimum length, character classes, expiry '
+            'and reuse prevention.'),
+        console='IAM > Account settings > Password policy > Edit',
+        cli=(
+            'aws iam update-account-password-policy --minimum-password-length 14 '
+            '--require-symbols --require-numbers --require-uppercase-characters '
+            '--require-lowercase-characters --max-password-age 90 --password-reuse-prevention '
+            '24'),
+        docs=(
+            'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html'),
+        terraform=(
+            'resource "aws_iam_account_password_policy" "strict" {\n  minimum_password_length = '
+            '14\n  password_reuse_prevention = 24\n}'),
+    ),
 )
 def iam_password_policy_strong(
     ctx: AwsContext,

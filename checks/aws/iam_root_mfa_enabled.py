@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -14,6 +14,16 @@ from collector.plugin import check
     criteria=("CC6.1",),
     permissions=("iam:GetAccountSummary", "iam:ListVirtualMFADevices"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Sign in as the root user and assign an MFA device (a hardware key for production '
+            'accounts).'),
+        console=(
+            'IAM > Security credentials (as root) > Multi-factor authentication > Assign MFA '
+            'device'),
+        cli='(console only: root MFA cannot be assigned with the CLI)',
+        docs='https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-virt-mfa-for-root.html',
+    ),
 )
 def iam_root_mfa_enabled(
     ctx: AwsContext, *, require_hardware_mfa: bool = False

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -14,6 +14,14 @@ from collector.plugin import check
     criteria=("CC6.1", "CC6.3"),
     permissions=("iam:GetAccountSummary",),
     scoping="global",
+    remediation=Remediation(
+        summary="Delete the root user's access keys; use IAM roles instead.",
+        console='IAM > Security credentials (as root) > Access keys > Delete',
+        cli=(
+            '(console only: sign in as root; root access keys cannot be deleted by other '
+            'principals)'),
+        docs='https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html',
+    ),
 )
 def iam_root_no_access_keys(ctx: AwsContext) -> Iterator[Result]:
     """The AWS account's root user has no access keys.

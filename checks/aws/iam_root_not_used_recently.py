@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from checks.aws._credential_report import PERMISSIONS, ROOT_ROW, credential_report, timestamp
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 USES = (("password_last_used", "console sign-in"),
         ("access_key_1_last_used_date", "access key 1"),
@@ -20,6 +20,14 @@ USES = (("password_last_used", "console sign-in"),
     criteria=("CC6.1", "CC7.2"),
     permissions=PERMISSIONS,
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Stop using the root user for daily work: review CloudTrail for the root activity, '
+            'rotate its password and MFA if unexpected, and use IAM roles.'),
+        console='CloudTrail > Event history > filter User name = root',
+        cli='aws iam generate-credential-report && aws iam get-credential-report',
+        docs='https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html',
+    ),
 )
 def iam_root_not_used_recently(ctx: AwsContext, *, quiet_days: int = 90) -> Iterator[Result]:
     """The root user has not been used (sign-in or access key) in the last 90 days.

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from checks.aws._credential_report import PERMISSIONS, timestamp, user_rows
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -16,6 +16,18 @@ from collector.plugin import check
     criteria=("CC6.1", "CC6.2"),
     permissions=PERMISSIONS,
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Deactivate or delete passwords and access keys not used within the allowed number '
+            'of days.'),
+        console=(
+            'IAM > Users > user > Security credentials > Access keys > Deactivate (Console '
+            'password > Manage > Disable)'),
+        cli=(
+            'aws iam update-access-key --user-name <user> --access-key-id <key> --status '
+            'Inactive && aws iam delete-login-profile --user-name <user>'),
+        docs='https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html',
+    ),
 )
 def iam_unused_credentials_disabled(
     ctx: AwsContext, *, max_unused_days: int = 90

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.aws._credential_report import PERMISSIONS, user_rows
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -15,6 +15,18 @@ from collector.plugin import check
     criteria=("CC6.1",),
     permissions=PERMISSIONS,
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Assign an MFA device to every IAM user with a console password (or move the user '
+            'to IAM Identity Center).'),
+        console=(
+            'IAM > Users > user > Security credentials > Multi-factor authentication > Assign '
+            'MFA device'),
+        cli=(
+            'aws iam enable-mfa-device --user-name <user> --serial-number <mfa-arn> '
+            '--authentication-code1 <code1> --authentication-code2 <code2>'),
+        docs='https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable.html',
+    ),
 )
 def iam_user_console_mfa(ctx: AwsContext) -> Iterator[Result]:
     """IAM users with a console password have an MFA device.

@@ -8,7 +8,7 @@ from typing import Any
 from collector.cloud.aws import AwsContext
 from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 ROTATABLE_ORIGIN = "AWS_KMS"
 """KMS rotates only key material it generated: keys with imported material (EXTERNAL) or in a
@@ -20,6 +20,15 @@ custom key store (AWS_CLOUDHSM, EXTERNAL_KEY_STORE) cannot rotate automatically
     id="aws_kms_cmk_rotation_enabled",
     criteria=("CC6.1",),
     permissions=("kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus"),
+    remediation=Remediation(
+        summary='Enable automatic rotation of the customer-managed key.',
+        console=(
+            'KMS > Customer managed keys > key > Key rotation > Automatically rotate this KMS '
+            'key'),
+        cli='aws kms enable-key-rotation --key-id <key-id>',
+        docs='https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-enable.html',
+        terraform='resource "aws_kms_key" "main" {\n  enable_key_rotation = true\n}',
+    ),
 )
 def kms_cmk_rotation_enabled(ctx: AwsContext) -> Iterator[Result]:
     """Customer-managed KMS keys rotate their key material automatically.

@@ -8,13 +8,23 @@ from typing import Any
 from checks.aws._rds import PERMISSIONS, clusters, standalone_instances
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
     id="aws_rds_automated_backups_retention",
     criteria=("CC7.5", "A1.2"),
     permissions=PERMISSIONS,
+    remediation=Remediation(
+        summary='Set the backup retention period to at least the minimum number of days.',
+        console='RDS > Databases > database > Modify > Backup > Backup retention period',
+        cli=(
+            'aws rds modify-db-instance --db-instance-identifier <db> --backup-retention-period '
+            '7 --apply-immediately'),
+        docs=(
+            'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html'),
+        terraform='resource "aws_db_instance" "main" {\n  backup_retention_period = 7\n}',
+    ),
 )
 def rds_automated_backups_retention(ctx: AwsContext, *, min_days: int = 7) -> Iterator[Result]:
     """RDS databases keep automated backups for at least the minimum retention period.

@@ -8,13 +8,22 @@ from typing import Any
 from checks.aws._rds import PERMISSIONS, clusters, instances, tag_map
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
     id="aws_rds_multi_az",
     criteria=("A1.2",),
     permissions=PERMISSIONS,
+    remediation=Remediation(
+        summary='Convert the database to a Multi-AZ deployment.',
+        console='RDS > Databases > database > Modify > Availability & durability > Multi-AZ',
+        cli=(
+            'aws rds modify-db-instance --db-instance-identifier <db> --multi-az '
+            '--apply-immediately'),
+        docs='https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.html',
+        terraform='resource "aws_db_instance" "main" {\n  multi_az = true\n}',
+    ),
 )
 def rds_multi_az(ctx: AwsContext, *, production_tags: tuple[str, ...] = ()) -> Iterator[Result]:
     """Production RDS databases are deployed across more than one Availability Zone.

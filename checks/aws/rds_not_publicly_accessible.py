@@ -7,13 +7,25 @@ from collections.abc import Iterator
 from checks.aws._rds import instances
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
     id="aws_rds_not_publicly_accessible",
     criteria=("CC6.1", "CC6.6"),
     permissions=("rds:DescribeDBInstances",),
+    remediation=Remediation(
+        summary='Turn off public accessibility and keep the instance in private subnets.',
+        console=(
+            'RDS > Databases > database > Modify > Connectivity > Public access: Not publicly '
+            'accessible'),
+        cli=(
+            'aws rds modify-db-instance --db-instance-identifier <db> --no-publicly-accessible '
+            '--apply-immediately'),
+        docs=(
+            'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html'),
+        terraform='resource "aws_db_instance" "main" {\n  publicly_accessible = false\n}',
+    ),
 )
 def rds_not_publicly_accessible(ctx: AwsContext) -> Iterator[Result]:
     """RDS DB instances are not publicly accessible.

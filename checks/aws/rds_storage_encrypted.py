@@ -7,13 +7,24 @@ from collections.abc import Iterator
 from checks.aws._rds import PERMISSIONS, clusters, standalone_instances
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
     id="aws_rds_storage_encrypted",
     criteria=("CC6.1", "C1.1"),
     permissions=PERMISSIONS,
+    remediation=Remediation(
+        summary=(
+            'Encrypt the database: snapshot it, copy the snapshot with a KMS key, and restore '
+            'from the encrypted copy (encryption cannot be turned on in place).'),
+        console='RDS > Snapshots > snapshot > Actions > Copy snapshot > Enable encryption',
+        cli=(
+            'aws rds copy-db-snapshot --source-db-snapshot-identifier <snap> '
+            '--target-db-snapshot-identifier <snap>-enc --kms-key-id <key>'),
+        docs='https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html',
+        terraform='resource "aws_db_instance" "main" {\n  storage_encrypted = true\n}',
+    ),
 )
 def rds_storage_encrypted(ctx: AwsContext) -> Iterator[Result]:
     """RDS databases encrypt their storage at rest.

@@ -8,7 +8,7 @@ from typing import Any
 from checks.aws._s3 import bucket_arn, buckets_with
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 NO_RULE = ("ServerSideEncryptionConfigurationNotFoundError",)
 KMS_ALGORITHMS = {"aws:kms": "SSE-KMS", "aws:kms:dsse": "DSSE-KMS"}
@@ -19,6 +19,17 @@ KMS_ALGORITHMS = {"aws:kms": "SSE-KMS", "aws:kms:dsse": "DSSE-KMS"}
     criteria=("CC6.1", "C1.1"),
     permissions=("s3:ListAllMyBuckets", "s3:GetEncryptionConfiguration"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Set default encryption on the bucket (SSE-KMS with a customer-managed key where '
+            'required).'),
+        console='S3 > Buckets > bucket > Properties > Default encryption > Edit',
+        cli=(
+            'aws s3api put-bucket-encryption --bucket <bucket> '
+            '--server-side-encryption-configuration '
+            '\'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"<key-arn>"}}]}\''),
+        docs='https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html',
+    ),
 )
 def s3_bucket_default_encryption(ctx: AwsContext, *, require_kms: bool = False) -> Iterator[Result]:
     """S3 buckets encrypt new objects at rest by default.

@@ -10,7 +10,7 @@ from typing import Any
 from checks.aws._s3 import bucket_arn, buckets_with
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 NO_POLICY = ("NoSuchBucketPolicy",)
 BOOL_OPERATORS = ("bool", "boolifexists")
@@ -22,6 +22,17 @@ PROBE_ACTIONS = ("s3:getobject", "s3:putobject")
     criteria=("CC6.7",),
     permissions=("s3:ListAllMyBuckets", "s3:GetBucketPolicy"),
     scoping="global",
+    remediation=Remediation(
+        summary=(
+            'Add a bucket policy statement that denies s3:* to every principal when '
+            'aws:SecureTransport is false.'),
+        console='S3 > Buckets > bucket > Permissions > Bucket policy > Edit',
+        cli=(
+            'aws s3api put-bucket-policy --bucket <bucket> --policy '
+            'file://deny-insecure-transport.json'),
+        docs=(
+            'https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit'),
+    ),
 )
 def s3_bucket_secure_transport_enforced(ctx: AwsContext) -> Iterator[Result]:
     """S3 bucket policies deny every request made without TLS (aws:SecureTransport false).

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.aws._s3 import bucket_arn, buckets_with
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 
 @check(
@@ -15,6 +15,18 @@ from collector.plugin import check, each
     criteria=("CC7.5", "A1.2", "PI1.5"),
     permissions=("s3:ListAllMyBuckets", "s3:GetBucketVersioning"),
     scoping="global",
+    remediation=Remediation(
+        summary='Enable versioning on the bucket.',
+        console='S3 > Buckets > bucket > Properties > Bucket Versioning > Edit > Enable',
+        cli=(
+            'aws s3api put-bucket-versioning --bucket <bucket> --versioning-configuration '
+            'Status=Enabled'),
+        docs=(
+            'https://docs.aws.amazon.com/AmazonS3/latest/userguide/manage-versioning-examples.html'),
+        terraform=(
+            'resource "aws_s3_bucket_versioning" "main" {\n  bucket = aws_s3_bucket.main.id\n  '
+            'versioning_configuration { status = "Enabled" }\n}'),
+    ),
 )
 def s3_bucket_versioning_enabled(ctx: AwsContext) -> Iterator[Result]:
     """S3 buckets keep prior versions of objects (versioning is enabled).

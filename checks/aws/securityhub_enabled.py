@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 NOT_SUBSCRIBED = ("InvalidAccessException",)
 """What DescribeHub answers in a region where Security Hub is not enabled."""
@@ -16,6 +16,14 @@ NOT_SUBSCRIBED = ("InvalidAccessException",)
     id="aws_securityhub_enabled",
     criteria=("CC4.1", "CC7.1"),
     permissions=("securityhub:DescribeHub", "securityhub:GetEnabledStandards"),
+    remediation=Remediation(
+        summary=(
+            'Enable Security Hub with at least one standard (e.g. AWS Foundational Security '
+            'Best Practices) in the region.'),
+        console='Security Hub > Go to Security Hub > Enable Security Hub',
+        cli='aws securityhub enable-security-hub --enable-default-standards --region <region>',
+        docs='https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-enable.html',
+    ),
 )
 def securityhub_enabled(ctx: AwsContext) -> Iterator[Result]:
     """Security Hub is enabled, with at least one security standard, in every region in use.
