@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
@@ -49,11 +50,11 @@ def parse_url(url: str) -> URL:
     """Parse and check a database URL; ``postgresql://`` means ``postgresql+psycopg://``.
 
     A password containing ``@`` (not percent-encoded) is taken whole, up to the last ``@``
-    before the host, and a ``?password=`` query parameter becomes the URL's password, so that
-    both are masked in every message.
+    before the host (the host is never taken from the password), and a ``?password=`` query
+    parameter becomes the URL's password, so that both are masked in every message.
     """
     try:
-        parsed = _normalise_password(make_url(url), url)
+        parsed = _normalise_password(make_url(_encode_userinfo(url)))
     except (exc.ArgumentError, ValueError) as e:
         raise StorageError(f"invalid database URL {mask(url)!r}: expected {_SUPPORTED}") from e
     backend, _, driver = parsed.drivername.partition("+")
@@ -76,21 +77,25 @@ def parse_url(url: str) -> URL:
     )
 
 
-def _normalise_password(parsed: URL, raw: str) -> URL:
-    """Take an un-encoded ``@`` inside the password whole; move ``?password=`` to the URL."""
-    _, sep, rest = raw.partition("://")
-    authority = rest.split("/", 1)[0].split("?", 1)[0]
-    if sep and authority.count("@") > 1 and parsed.password is not None:
-        userinfo, _, hostport = authority.rpartition("@")
-        user, _, password = userinfo.partition(":")
-        host, _, port = hostport.rpartition(":") if ":" in hostport else (hostport, "", "")
-        parsed = parsed.set(username=user or None, password=password, host=host or None,
-                            port=int(port) if port else None)
-    for key in _SECRET_KEYS[:1]:
-        if key in parsed.query and parsed.password is None:
-            value = parsed.query[key]
-            parsed = parsed.set(password=value if isinstance(value, str) else value[-1])
-            parsed = parsed.difference_update_query([key])
+def _encode_userinfo(raw: str) -> str:
+    """Percent-encode a user name and password written with a bare ``@`` (or ``/``) in them:
+    the host follows the last ``@`` before the query (a host name never holds ``@``)."""
+    scheme, sep, rest = raw.partition("://")
+    head, qmark, query = rest.partition("?")
+    if not sep or head.count("@") < 2 or ":" not in head.rpartition("@")[0]:
+        return raw
+    userinfo, _, hostpart = head.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    return f"{scheme}://{quote(unquote(user), safe='')}:{quote(unquote(password), safe='')}" \
+           f"@{hostpart}{qmark}{query}"
+
+
+def _normalise_password(parsed: URL) -> URL:
+    """Move a ``?password=`` query parameter to the URL's password (masked everywhere)."""
+    if "password" in parsed.query and parsed.password is None:
+        value = parsed.query["password"]
+        parsed = parsed.set(password=value if isinstance(value, str) else value[-1])
+        parsed = parsed.difference_update_query(["password"])
     return parsed
 
 
