@@ -233,7 +233,7 @@ class _Schema:
             raise Failed(f"{MANIFEST}: {_join(at, missing[0])} is missing")
         unknown = sorted(set(value) - required - set(optional))
         if unknown:
-            raise Failed(f"{MANIFEST}: {_join(at, _show(unknown[0]))} is not a known key")
+            raise Failed(f"{MANIFEST}: {where} has an unknown key {_show(unknown[0])}")
         return value
 
     def array(self, value: Any, at: str, limit: int) -> list[Any]:
