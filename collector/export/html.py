@@ -169,7 +169,7 @@ def render(summary: PeriodSummary, tool_version: str) -> bytes:
     facts = [("Runs collected", f"{summary.runs_collected} of {summary.runs_expected} expected"),
              ("Complete runs", str(summary.runs_complete)),
              ("Criteria with automated checks", f"{covered} of {in_scope} in scope"),
-             ("Exceptions", f"{len(summary.exceptions)} ({still} still failing)")]
+             ("Exceptions", f"{len(summary.exceptions)} ({still} still open)")]
     fact_html = "".join(f'<div class="fact">{escape(k)}<b>{escape(v)}</b></div>'
                         for k, v in facts)
     page = f"""<!DOCTYPE html>

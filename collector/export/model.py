@@ -108,5 +108,5 @@ class PeriodSummary:
 
     @property
     def period_end(self) -> datetime:
-        """The instant exception durations run to when still failing: the last run's time."""
+        """The instant exception durations run to when still open: the last run's time."""
         return max(r.started_at for r in self.selection.runs)
