@@ -3,8 +3,10 @@
 The population is every occurrence the control should have operated in: each calendar bucket
 of its frequency (day, ISO week, month, quarter, year) in the period, or each collection when
 it operates several times a day (``continuous``). Each occurrence names the runs that evidence
-it. The sample size follows common audit guidance by frequency (annual 1, quarterly 2,
-monthly 2, weekly 5, daily 25, several times a day 40), or the whole population when smaller.
+it and counts their passing, failing and ``error`` results (an error is unknown, never a pass:
+see ``collector.report.exceptions``). The sample size follows common audit guidance by
+frequency (annual 1, quarterly 2, monthly 2, weekly 5, daily 25, several times a day 40), or
+the whole population when smaller.
 It is spread across the period: the population, in time order, is cut into as many equal strata
 as the sample size and one occurrence is drawn from each with ``random.Random(seed)``. Without a
 seed, the seed is the first 16 hex digits of the sha256 of the population CSV, so anyone holding
