@@ -46,7 +46,8 @@ NO_PER_RESOURCE = {
     "aws_ec2_sg_no_admin_ports_from_internet": "judges DescribeSecurityGroups fields only",
     "aws_guardduty_enabled": "one detector per account and region (GuardDuty allows one)",
     "aws_guardduty_high_findings_resolved": "one detector per region, findings read in "
-    "batches of 50: isolation of a batch is tested in test_guardduty_high_findings_resolved",
+    "batches of 50: a denied batch is an error for each of its findings (test_guardduty_high_"
+    "findings_resolved.py::test_a_failed_batch_costs_only_its_findings)",
     "aws_iam_no_full_admin_policies": "one paginated GetAccountAuthorizationDetails",
     "aws_iam_password_policy_strong": "one account setting",
     "aws_iam_root_mfa_enabled": "account summary (and one virtual-device list)",
