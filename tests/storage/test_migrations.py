@@ -185,3 +185,27 @@ def test_opening_an_up_to_date_database_does_not_import_alembic(db_url: str) -> 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_0005_chains_existing_attachments_and_rebuilds_the_index(repo: Repository) -> None:
+    from sqlalchemy import text as sql
+
+    from .test_tamper import attach, results_run
+
+    results_run(repo, "d0", 0, {"r1"})
+    results_run(repo, "d1", 1, {"r1", "r2"})
+    attach(repo, "Policy")
+    _downgrade(repo, "0004")
+    with repo.engine.begin() as conn:  # an edit made before the upgrade is not trusted
+        conn.execute(sql("UPDATE result_changes SET status = 'pass' WHERE status = 'fail'"))
+    assert repo.upgrade() == head_revision()
+    assert [e.kind for e in repo.ledger_records()] == ["attachment", "change_index"]
+    assert [a.title for a in repo.list_attachments()] == ["Policy"]
+    grouped = repo.changes_by_set(["d0", "d1"])
+    assert ("r2", ("fail", "m", "", "")) in grouped[("d1", ("aws_c", "aws", "111", "us-east-1"))]
+    assert repo.verify_chain().ok
+    results_run(repo, "d2", 2, set())  # sealed by 0005: its digest is in its manifest
+    assert repo.get_run("d2").changes_sha256 is not None and repo.verify_chain().ok
+    with repo.engine.begin() as conn:
+        conn.execute(sql("DELETE FROM result_changes WHERE run_id = 'd0'"))
+    assert not repo.verify_chain().ok
