@@ -86,13 +86,17 @@ class ChangeStore:
     def _verified_rows(self, conn: Connection, run_ids: Sequence[str]) -> dict[str, list[Row]]:
         """The index rows of sealed runs, each run's checked against the digest sealed with it
         (IndexTampered naming the run otherwise)."""
+        # sealed runs and their index are immutable: what was verified once in this process
+        # (the sealed digests, and the rows that matched them) is kept and handed out again
         cache: dict[str, str] = self.__dict__.setdefault("_sealed_index_digests", {})
-        todo = [r for r in run_ids if r not in cache]
+        held: dict[str, list[Row]] = self.__dict__.setdefault("_verified_index_rows", {})
+        todo = [r for r in dict.fromkeys(run_ids) if r not in held]
         if todo:
-            cache.update(sealed_digests(conn, todo))
-        rows = read_rows(conn, run_ids)
-        check_rows(rows, cache)
-        return rows
+            cache.update(sealed_digests(conn, [r for r in todo if r not in cache]))
+            rows = read_rows(conn, todo)
+            check_rows(rows, cache)
+            held.update(rows)
+        return {r: held[r] for r in run_ids}
 
     def verified_changes(self, run_ids: Sequence[str]) -> dict[str, list[Row]]:
         """Every index row of these sealed runs, verified against the digests sealed with
