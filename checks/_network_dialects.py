@@ -119,9 +119,11 @@ def gcp_rules(firewalls: Iterable[Mapping[str, Any]]) -> list[Rule]:
                 continue
             sources = _sources(ranges, allow, tags_are_internal=False)
             for entry in fw.get(key) or []:
-                ports = entry.get("ports")
-                rule = _rule(name, allow, entry.get("IPProtocol", entry.get("ipProtocol")),
-                             list(ports) if ports else None, sources, priority)
+                protocol = entry.get("IPProtocol", entry.get("ipProtocol"))
+                ports = entry.get("ports")  # only for TCP/UDP (compute.v1): `all` ignores it
+                rule = _rule(name, allow, protocol, list(ports)
+                             if ports and str(protocol).lower() != "all" else None,
+                             sources, priority)
                 if rule is not None:
                     out.append(rule)
     return out

@@ -9,7 +9,7 @@ from checks._network import ADMIN_PORTS, describe, exposures
 from checks._network_dialects import aws_rules
 from collector.cloud.aws import AwsContext
 from collector.model import Result
-from collector.plugin import check, each
+from collector.plugin import Remediation, check, each
 
 
 @check(
@@ -17,6 +17,16 @@ from collector.plugin import check, each
     criteria=("CC6.6",),
     permissions=("ec2:DescribeSecurityGroups", "ec2:GetManagedPrefixListEntries"),
     version="2",
+    remediation=Remediation(
+        summary=(
+            "Remove the inbound rules that admit 0.0.0.0/0 or ::/0 (or prefix lists that hold "
+            "them) to administration ports; reach instances through Session Manager or a VPN."),
+        console="VPC > Security groups > group > Inbound rules > Edit inbound rules",
+        cli=("aws ec2 revoke-security-group-ingress --group-id <sg> --protocol tcp --port 22 "
+             "--cidr 0.0.0.0/0"),
+        docs=("https://docs.aws.amazon.com/vpc/latest/userguide/"
+              "security-group-rules.html"),
+    ),
 )
 def ec2_sg_no_admin_ports_from_internet(
     ctx: AwsContext, *, admin_ports: tuple[int, ...] = ADMIN_PORTS,

@@ -7,7 +7,7 @@ from checks._network_dialects import azure_rules
 from checks.azure._util import GRAPH, props
 from collector.cloud.azure import AzureContext
 from collector.model import Result
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 
 @check(
@@ -16,6 +16,16 @@ from collector.plugin import check
     permissions=(GRAPH, "Microsoft.Network/networkSecurityGroups/read"),
     scoping="global",
     version="2",
+    remediation=Remediation(
+        summary=(
+            "Delete or narrow the inbound Allow rules whose sources cover the internet on "
+            "administration ports, or deny them at a higher priority; use Bastion or JIT access."),
+        console="Network security groups > NSG > Inbound security rules",
+        cli=("az network nsg rule update --resource-group <rg> --nsg-name <nsg> --name <rule> "
+             "--source-address-prefixes <trusted-cidr>"),
+        docs=("https://learn.microsoft.com/azure/virtual-network/"
+              "network-security-groups-overview"),
+    ),
 )
 def nsg_no_admin_ports_from_internet(
     ctx: AzureContext, *, admin_ports: tuple[int, ...] = ADMIN_PORTS

@@ -10,7 +10,7 @@ from checks._network_dialects import gcp_rules
 from checks.gcp._assets import LIST_RESOURCE, data
 from collector.cloud.gcp import GcpContext
 from collector.model import Result, Status
-from collector.plugin import check
+from collector.plugin import Remediation, check
 
 COMPUTE = "//compute.googleapis.com/"
 
@@ -21,6 +21,14 @@ COMPUTE = "//compute.googleapis.com/"
     permissions=(LIST_RESOURCE,),
     scoping="global",
     version="2",
+    remediation=Remediation(
+        summary=(
+            "Narrow or delete the ingress rules that admit 0.0.0.0/0 or ::/0 to administration "
+            "ports, or add a higher-priority deny; reach instances through IAP TCP forwarding."),
+        console="VPC network > Firewall > rule > Edit > Source IPv4 ranges",
+        cli="gcloud compute firewall-rules update <rule> --source-ranges=35.235.240.0/20",
+        docs="https://cloud.google.com/firewall/docs/firewalls",
+    ),
 )
 def firewall_no_admin_ports_from_internet(
     ctx: GcpContext, *, admin_ports: tuple[int, ...] = ADMIN_PORTS
