@@ -119,13 +119,14 @@ BAD = {
     "single underscore between levels": (
         {"EVIDENCE_AWS_MAX_WORKERS": "4"},
         "EVIDENCE_AWS_MAX_WORKERS: names no setting: aws_max_workers is not one of"
-        " database_url, schedule, soc2, aws, gcp, azure, checks, signing_key, controls;"
+        " database_url, schedule, soc2, aws, gcp, azure, checks, signing_key, controls, notify,"
+        " risks, anchor;"
         " levels are separated by '__': EVIDENCE_AWS__MAX_WORKERS?",
     ),
     "unknown top-level name": (
         {"EVIDENCE_VERBOSE": "1"},
         "EVIDENCE_VERBOSE: names no setting: verbose is not one of database_url, schedule,"
-        " soc2, aws, gcp, azure, checks, signing_key, controls",
+        " soc2, aws, gcp, azure, checks, signing_key, controls, notify, risks, anchor",
     ),
     "one item of a list": (
         {"EVIDENCE_AWS__REGIONS__0": "us-east-1"},

@@ -16,7 +16,7 @@ BAD = {
     "unknown top-level key": (
         "regoins: [us-east-1]\n",
         "evidence.yaml: regoins: unknown key (allowed: database_url, schedule, soc2, aws, gcp,"
-        " azure, checks, signing_key, controls)",
+        " azure, checks, signing_key, controls, notify, risks, anchor)",
     ),
     "unknown nested key": (
         "aws:\n  regoins: [us-east-1]\n",

@@ -214,3 +214,23 @@ def test_read_commands_work_with_a_select_only_postgres_role(
             conn.execute(text(f'DROP OWNED BY "{role}"'))
             conn.execute(text(f'DROP ROLE "{role}"'))
         admin.dispose()
+
+
+def test_a_read_command_never_migrates_an_older_schema(sqlite_history: tuple[Path, str],
+                                                       tmp_path: Path, capsys: Capsys) -> None:
+    db = tmp_path / "evidence.db"
+    shutil.copyfile(sqlite_history[0], db)
+    engine = create_engine(f"sqlite:///{db}")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+    finally:
+        engine.dispose()
+    before = digest(db)
+
+    res = run_cli(capsys, "--db", f"sqlite:///{db}", "report", "--from", START, "--to", END)
+
+    assert res.code == 2 and "Traceback" not in res.err
+    lines = res.err.strip().splitlines()
+    assert len(lines) == 1 and "'0003'" in lines[0] and "evidence db upgrade" in lines[0]
+    assert digest(db) == before
