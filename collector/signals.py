@@ -11,6 +11,7 @@ half-written.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import signal
 import socket
@@ -67,6 +68,8 @@ class GracefulStop:
 
     def __init__(self, stop: Callable[[], None], force: Callable[[], None],
                  grace: float = DEFAULT_GRACE) -> None:
+        if not math.isfinite(grace) or grace < 0:
+            raise ValueError(f"grace must be a finite number of seconds >= 0, not {grace!r}")
         self._stop = stop
         self._force = force
         self.grace = grace

@@ -122,3 +122,11 @@ def test_postgres_outage_mid_run_exits_5_and_loses_nothing(
         assert run.status == "interrupted"
         assert stored_before <= {rs.check_id for rs in repo.result_sets(run_id)}
         assert repo.verify_chain().ok
+
+
+@pytest.mark.parametrize("grace", [float("nan"), float("inf"), -1.0])
+def test_graceful_stop_refuses_a_grace_that_is_not_a_finite_duration(grace: float) -> None:
+    from collector.signals import GracefulStop
+
+    with pytest.raises(ValueError, match="finite number of seconds"):
+        GracefulStop(lambda: None, lambda: None, grace)
