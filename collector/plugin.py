@@ -17,10 +17,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from collector.cloud.base import each
 from collector.model import Result
+
+if TYPE_CHECKING:
+    from collector.cloud.api import AwsApi, AzureApi, GcpApi
 
 __all__ = ["Check", "Param", "Registry", "Remediation", "check", "discover", "each"]
 
@@ -102,8 +105,10 @@ class Check:
     def defaults(self) -> dict[str, ParamValue]:
         return {p.name: p.default for p in self.params}
 
-    def run(self, ctx: Any, params: Mapping[str, ParamValue] | None = None) -> Iterator[Result]:
-        """Run the check over one scope; `params` override the declared defaults."""
+    def run(self, ctx: AwsApi | GcpApi | AzureApi,
+            params: Mapping[str, ParamValue] | None = None) -> Iterator[Result]:
+        """Run the check over one scope (its provider's context, `collector.cloud.api`);
+        `params` override the declared defaults."""
         values = self.defaults()
         values.update(params or {})
         yield from self.func(ctx, **values)

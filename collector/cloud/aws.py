@@ -11,7 +11,6 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -26,8 +25,10 @@ from collector.cloud.base import (
     EvidenceSink,
     Memo,
     NotOffered,
+    Outcome,
     ScopeStats,
     ScopeUnavailable,
+    memoised_fetch,
     record_call,
 )
 from collector.cloud.normalise import normalise_response, redact_params
@@ -44,13 +45,6 @@ FANOUT = 8
 WAIT_ATTEMPTS = 6
 WAIT_BASE_SECONDS = 0.25
 """Polling for "not ready yet" answers (e.g. the IAM credential report being generated)."""
-@dataclass(frozen=True)
-class Outcome:
-    """A memoised request: its normalised body (or error) and its provenance digest."""
-
-    body: Any
-    digest: str
-    error: CloudError | None
 
 
 class AwsAccount:
@@ -163,18 +157,10 @@ class AwsAccount:
         else:  # a regional API called from a global check goes to (and is recorded in) home
             label = self.home_region if region == GLOBAL else region
         key = (service, operation, label, canonical_json(params), page_key is not None)
-        outcome = self.memo.get(key, lambda: self._request(service, operation, params, label,
-                                                           page_key is not None, wait_for))
-        log.add(outcome.digest)
-        err = outcome.error
-        if err is not None:
-            if err.code in absent:
-                return None
-            # a new exception each time: raising the memoised one would give it a traceback
-            # whose frames hold this account, a cycle that keeps a finished scope (its memo)
-            # in memory until the garbage collector happens to run
-            raise type(err)(err.code, err.detail, operation=err.operation)
-        return outcome.body
+        return memoised_fetch(self.memo, key,
+                              lambda: self._request(service, operation, params, label,
+                                                    page_key is not None, wait_for),
+                              log, absent)
 
     def _offered(self, service: str, region: str) -> bool:
         """False when botocore's endpoint data says the service has no endpoint in `region`."""

@@ -33,10 +33,11 @@ from collector.cloud.base import (
     GLOBAL,
     CallLog,
     CallSpec,
-    CloudError,
     EvidenceSink,
     Memo,
+    Outcome,
     ScopeStats,
+    memoised_fetch,
     record_call,
 )
 from collector.cloud.normalise import normalise, redact_params
@@ -59,15 +60,6 @@ class Endpoints:
     graph: str
     """Microsoft Graph base URL."""
     graph_scope: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A memoised request: its normalised body (or error) and its provenance digest."""
-
-    body: Any
-    digest: str
-    error: CloudError | None
 
 
 class AzureSession:
@@ -114,14 +106,10 @@ class AzureSession:
               absent: tuple[str, ...] = ()) -> Any:
         """One logical request, made once per run; cited in `log`; `absent` codes → None."""
         key = (service, operation, scope, canonical_json(params))
-        outcome = self.memo.get(key, lambda: self._request(service, operation, params, scope,
-                                                           stats, send, paged))
-        log.add(outcome.digest)
-        if outcome.error is not None:
-            if outcome.error.code in absent:
-                return None
-            raise outcome.error
-        return outcome.body
+        return memoised_fetch(self.memo, key,
+                              lambda: self._request(service, operation, params, scope, stats,
+                                                    send, paged),
+                              log, absent)
 
     def _request(self, service: str, operation: str, params: Mapping[str, Any], scope: str,
                  stats: ScopeStats, send: Callable[[Sent], None], paged: bool) -> Outcome:

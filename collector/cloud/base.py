@@ -1,22 +1,26 @@
 """What every cloud context shares: typed errors, memoisation, and per-scope recording.
 
 A context is bound to one scope (AWS account + region, GCP project, Azure subscription). Checks
-call it; it makes each distinct API request once per run and scope, records the provenance of
-the request, and stores the normalised response content-addressed through a sink.
+call it; it makes each distinct API request once per run and scope (`memoised_fetch`), records
+the provenance of the request, and stores the normalised response content-addressed through a
+sink. What a check may call on each provider's context is in `collector.cloud.api`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 from collector.model import Result
 from storage.canonical import canonical_json
 from storage.records import CallRecord
+
+if TYPE_CHECKING:
+    from collector.cloud.api import AwsApi, AzureApi, GcpApi
 
 T = TypeVar("T")
 Item = TypeVar("Item")
@@ -33,6 +37,15 @@ class CloudError(Exception):
         self.code = code
         self.detail = message
         self.operation = operation
+
+    def fresh(self) -> Self:
+        """A new exception like this one: same type, code, detail and operation, no traceback.
+
+        A memoised error is raised as a fresh copy for every caller: threads never share one
+        exception object (each gets its own traceback), and the memoised one never gets a
+        traceback whose frames hold the scope, a cycle that would keep a finished scope (its
+        memo) in memory until the garbage collector happens to run."""
+        return type(self)(self.code, self.detail, operation=self.operation)
 
 
 class AccessDenied(CloudError):
@@ -159,6 +172,39 @@ class Memo:
         return len(self._futures)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """One logical request as memoised: its normalised body (or its error) and the digest of
+    its call record, which every check using the answer cites."""
+
+    body: Any
+    digest: str
+    error: CloudError | None = None
+
+    def answer(self, log: CallLog, absent: Collection[str] = ()) -> Any:
+        """What a caller gets: cites the call in `log`, then returns the body; an error whose
+        code is in `absent` ("not configured") returns None; any other error is raised as a
+        fresh copy (`CloudError.fresh`)."""
+        log.add(self.digest)
+        err = self.error
+        if err is None:
+            return self.body
+        if err.code in absent:
+            return None
+        raise err.fresh()
+
+
+def memoised_fetch(memo: Memo, key: Hashable, request: Callable[[], Outcome], log: CallLog,
+                   absent: Collection[str] = ()) -> Any:
+    """One logical request, made once per memo (a run's scope) whatever the number of callers.
+
+    The first caller of `key` runs `request` (which sends, records and returns an `Outcome`;
+    it reports errors in the outcome rather than raising them); concurrent callers of the same
+    key wait for it. Every caller then gets `Outcome.answer`: the call cited in its own `log`,
+    the body, None for `absent` codes, or its own fresh copy of the error."""
+    return memo.get(key, request).answer(log, absent)
+
+
 class CallLog:
     """The call digests one check used, so its result set can cite its evidence."""
 
@@ -203,7 +249,7 @@ class ScopeTarget(Protocol):
         """Where a check of this scoping runs: ["global"] or the regions in the run."""
         ...
 
-    def context(self, label: str, log: CallLog) -> Any:
+    def context(self, label: str, log: CallLog) -> AwsApi | GcpApi | AzureApi:
         """The context a check receives for one label."""
         ...
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from google.api_core import exceptions as gexc
 from google.api_core.retry import Retry, if_exception_type
 from google.auth import exceptions as auth_exc
 from google.cloud import asset_v1
 
+from collector.cloud.api import ContentType
 from collector.cloud.base import (
     GLOBAL,
     CallLog,
@@ -25,15 +26,16 @@ from collector.cloud.base import (
     CloudError,
     EvidenceSink,
     Memo,
+    Outcome,
     ScopeStats,
     ScopeUnavailable,
+    memoised_fetch,
     record_call,
 )
 from collector.cloud.gcp_errors import classify
 from collector.cloud.normalise import REDACTED, SECRET_KEYS, normalise
 from config.fields import GCP_SCOPE
 
-ContentType = Literal["RESOURCE", "IAM_POLICY", "ORG_POLICY"]
 CONTENT_TYPES: dict[str, int] = {
     "RESOURCE": asset_v1.ContentType.RESOURCE,
     "IAM_POLICY": asset_v1.ContentType.IAM_POLICY,
@@ -61,15 +63,6 @@ class RetrySettings:
     maximum: float = 16.0
     multiplier: float = 2.0
     timeout: float = 120.0
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A memoised ListAssets read: its normalised assets (or error) and its provenance digest."""
-
-    assets: list[dict[str, Any]]
-    digest: str
-    error: CloudError | None
 
 
 @dataclass
@@ -142,12 +135,10 @@ class GcpScope:
         """Every asset of one type in the scope (memoised per run; pagination completes)."""
         if content_type not in CONTENT_TYPES:
             raise ValueError(f"content_type must be one of {sorted(CONTENT_TYPES)}")
-        outcome = self.memo.get((asset_type, content_type),
-                                lambda: self._request(asset_type, content_type))
-        log.add(outcome.digest)
-        if outcome.error is not None:
-            raise outcome.error
-        return outcome.assets
+        assets: list[dict[str, Any]] = memoised_fetch(
+            self.memo, (asset_type, content_type),
+            lambda: self._request(asset_type, content_type), log)
+        return assets
 
     def _request(self, asset_type: str, content_type: str) -> Outcome:
         sent = _send(self.client, self.scope, asset_type, content_type, self.retry)

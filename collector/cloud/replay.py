@@ -38,7 +38,7 @@ from typing import Any
 
 from collector.cloud.aws import GLOBAL_SERVICES
 from collector.cloud.aws_wire import ACCESS_DENIED, NOT_OFFERED
-from collector.cloud.base import GLOBAL, AccessDenied, CallLog, CloudError, NotOffered
+from collector.cloud.base import GLOBAL, AccessDenied, CallLog, CloudError, NotOffered, Outcome
 from collector.cloud.normalise import redact_params
 from collector.cloud.replay_shapes import ReplayFormatError, operation_model, revive
 from storage.canonical import canonical_json
@@ -232,24 +232,35 @@ class AwsReplayContext:
             label = GLOBAL
         else:
             label = self.home_region if self.region == GLOBAL else self.region
-        self.log.add(hashlib.sha256(canonical_json({
+        digest = hashlib.sha256(canonical_json({
             "service": service, "operation": operation, "region": label,
-            "params": redact_params(params)})).hexdigest())
+            "params": redact_params(params)})).hexdigest()
         self.requests.append(Request(service, operation, label, _key(params)))
+        where = f"{service}:{operation}"
+        # answered like a live memoised request: cited, `absent` codes None, errors fresh
+        pages = self._outcome(service, operation, label, params, paged, digest).answer(
+            self.log, frozenset(absent))
+        if pages is None:
+            return None
+        shape = operation_model(service, operation, where).output_shape
+        return tuple(revive(p, shape, where) for p in pages)
+
+    def _outcome(self, service: str, operation: str, label: str, params: Mapping[str, Any],
+                 paged: bool, digest: str) -> Outcome:
+        """The recorded answer (its stored pages, or its error) as a live fetch's outcome."""
         where = f"{service}:{operation}"
         found = self._recording.find(service, operation, label, params)
         if found is None:
-            raise NotRecorded("NotRecorded", f"no recorded response for {where} in {label} "
-                                             f"with {dict(params)}", operation=where)
+            return Outcome(None, digest, NotRecorded(
+                "NotRecorded", f"no recorded response for {where} in {label} with "
+                               f"{dict(params)}", operation=where))
         if found.error_code is not None:
-            if found.error_code in absent:
-                return None
-            raise _error(found.error_code, found.error_message, where)
+            return Outcome(None, digest, _error(found.error_code, found.error_message, where))
         if not paged and len(found.pages) != 1:
-            raise NotRecorded("NotRecorded", f"{where} was recorded as {len(found.pages)} "
-                                             "pages, not one response", operation=where)
-        shape = operation_model(service, operation, where).output_shape
-        return tuple(revive(p, shape, where) for p in found.pages)
+            return Outcome(None, digest, NotRecorded(
+                "NotRecorded", f"{where} was recorded as {len(found.pages)} pages, not one "
+                               "response", operation=where))
+        return Outcome(found.pages, digest)
 
     def call(self, service: str, operation: str, *, absent: tuple[str, ...] = (),
              wait_for: tuple[str, ...] = (), **params: Any) -> Any:
