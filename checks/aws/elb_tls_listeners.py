@@ -21,6 +21,7 @@ CLASSIC_WEAK = {f"Protocol-{p}" for p in WEAK}
     permissions=(
         "elasticloadbalancing:DescribeLoadBalancers",
         "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeRules",
         "elasticloadbalancing:DescribeSSLPolicies",
         "elasticloadbalancing:DescribeLoadBalancerPolicies",
     ),
@@ -40,15 +41,19 @@ CLASSIC_WEAK = {f"Protocol-{p}" for p in WEAK}
 def elb_tls_listeners(ctx: AwsContext) -> Iterator[Result]:
     """Internet-facing load balancers accept only TLS 1.2+ connections, or redirect to HTTPS.
 
-    Regional; internal load balancers are out of scope. Application/Network load balancers:
-    one result per listener (its ARN). An HTTPS/TLS listener passes when its security policy
-    (DescribeSSLPolicies) offers no protocol older than TLS 1.2; an HTTP listener passes only
-    when every default action redirects to HTTPS; any other protocol (TCP, UDP) fails as
-    unencrypted. Classic load balancers: one result per load balancer (its ARN), failing for
-    each HTTP/TCP listener and each HTTPS/SSL listener whose negotiation policy enables
-    SSLv3, TLS 1.0 or TLS 1.1 (a policy with no Protocol-* attribute set true is not weak).
-    A load balancer whose listeners cannot be read is an `error` on its ARN; a listener or
-    classic load balancer whose policy cannot be read is an `error` for it only.
+    Regional; internal load balancers are out of scope (no result). Application/Network load
+    balancers: one result per listener (its ARN). Pass: an HTTPS/TLS listener whose security
+    policy (DescribeSSLPolicies) offers no protocol older than TLS 1.2; an HTTP listener whose
+    every default action redirects to HTTPS (RedirectConfig.Protocol "HTTPS"; "#{protocol}"
+    keeps HTTP) and none of whose rules (DescribeRules) forwards or authenticates: a rule may
+    redirect to HTTPS or return a fixed response, which reaches no target. Fail: any other
+    HTTP listener, and any other protocol (TCP, UDP, GENEVE…) as not encrypted by the load
+    balancer. A security policy that DescribeSSLPolicies does not return is an `error` (its
+    protocols are unknown), never a pass. Classic load balancers: one result per load balancer
+    (its ARN), failing for each HTTP/TCP listener and each HTTPS/SSL listener whose negotiation
+    policy enables SSLv3, TLS 1.0 or TLS 1.1. A failed per-resource read is an `error` for that
+    resource only: a load balancer whose listeners cannot be read (its ARN), a listener whose
+    policy or rules cannot be read, a classic load balancer whose policies cannot be read.
     """
     def listeners(lb: dict[str, Any]) -> Iterator[Result]:
         found = ctx.paginate("elbv2", "describe_listeners", "Listeners",
@@ -76,17 +81,31 @@ def _v2_verdict(ctx: AwsContext, listener: dict[str, Any]) -> Result:
     if protocol in ENCRYPTED_V2:
         policy = listener.get("SslPolicy")
         found = ctx.call("elbv2", "describe_ssl_policies", Names=[policy])["SslPolicies"]
+        if not any(s.get("Name") == policy for s in found):
+            return Result.error(arn, f"{where}: security policy {policy} was not returned by "
+                                     "DescribeSSLPolicies; its protocols are unknown",
+                                "PolicyNotFound")
         weak = sorted({p for s in found for p in s.get("SslProtocols") or [] if p in WEAK})
         return Result.of(arn, not weak, f"{where} uses policy {policy} (TLS 1.2 or newer only)",
                          f"{where} uses policy {policy}, which allows {', '.join(weak)}")
     if protocol == "HTTP":
         actions = listener.get("DefaultActions") or []
-        redirects = bool(actions) and all(
-            a.get("Type") == "redirect"
-            and (a.get("RedirectConfig") or {}).get("Protocol") == "HTTPS" for a in actions)
-        return Result.of(arn, redirects, f"{where} only redirects to HTTPS",
-                         f"{where} serves unencrypted traffic (no redirect to HTTPS)")
+        if not (actions and all(_to_https(a) for a in actions)):
+            return Result.failed(arn, f"{where} serves unencrypted traffic (no redirect to "
+                                      "HTTPS)")
+        rules = ctx.paginate("elbv2", "describe_rules", "Rules", ListenerArn=arn)
+        serving = [str(r.get("Priority")) for r in rules if not r.get("IsDefault")
+                   and not all(_to_https(a) or a.get("Type") == "fixed-response"
+                               for a in r.get("Actions") or [])]
+        return Result.of(arn, not serving, f"{where} only redirects to HTTPS",
+                         f"{where} redirects to HTTPS by default, but rule(s) with priority "
+                         f"{', '.join(serving)} serve unencrypted traffic")
     return Result.failed(arn, f"{where} is not encrypted by the load balancer")
+
+
+def _to_https(action: dict[str, Any]) -> bool:
+    return action.get("Type") == "redirect" and (
+        action.get("RedirectConfig") or {}).get("Protocol") == "HTTPS"
 
 
 def _classic_verdict(ctx: AwsContext, lb: dict[str, Any]) -> Result:
