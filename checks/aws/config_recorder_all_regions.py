@@ -33,17 +33,25 @@ def config_recorder_all_regions(
 ) -> Iterator[Result]:
     """AWS Config records all supported resource types in every region the run covers.
 
-    Regional. One result per region (resource: the account ARN). It passes when a recorder is
-    recording (recording=true), its recording group covers all supported resource types
-    (allSupported=true, no exclusions), its last delivery status is SUCCESS, and — in
-    `global_resources_region` only, where global resources (IAM) should be recorded once — it
-    includes global resource types. moto reports lastStatus PENDING for a started recorder; the
-    passing case is tested with recorded responses.
+    Regional. One result per region (resource: the account ARN). Pass: a customer-managed
+    recorder (no servicePrincipal) is recording (status recording=true), its last status is
+    Success (compared case-insensitively: the model's RecorderStatus enum says "Success", the
+    API answers "SUCCESS"), its recordingGroup has allSupported=true with no
+    exclusionByResourceTypes and a recordingStrategy, if given, of
+    ALL_SUPPORTED_RESOURCE_TYPES, and — in `global_resources_region` only, where global IAM
+    types should be recorded once — includeGlobalResourceTypes=true. Fail: no recorder, or
+    only service-linked recorders (AWSConfigurationRecorderFor…, which record only what their
+    service needs), or a customer-managed recorder short of any of these (Pending status
+    included: nothing delivered yet). Not applicable: never (every region is judged). The
+    reads are region-wide: a failed read is an `error` for the region.
     """
-    recorders = ctx.call("config", "describe_configuration_recorders")[
-        "ConfigurationRecorders"]
+    every = ctx.call("config", "describe_configuration_recorders")["ConfigurationRecorders"]
+    recorders = [r for r in every if not r.get("servicePrincipal")]
     if not recorders:
-        yield Result.failed(ctx.account_arn, f"no AWS Config recorder in {ctx.region}")
+        linked = ", ".join(f"{r.get('name')} ({r.get('servicePrincipal')})" for r in every)
+        yield Result.failed(ctx.account_arn, f"no AWS Config recorder in {ctx.region}" + (
+            f" other than service-linked ones, which record only for their service: {linked}"
+            if linked else ""))
         return
     statuses = {s.get("name"): s for s in ctx.call(
         "config", "describe_configuration_recorder_status")["ConfigurationRecordersStatus"]}
@@ -66,13 +74,17 @@ def _problems(recorder: dict[str, Any], status: dict[str, Any], global_home: boo
     out = []
     if not status.get("recording"):
         out.append(f"recorder {name} is not recording")
-    elif status.get("lastStatus") != "SUCCESS":
+    elif str(status.get("lastStatus", "")).upper() != "SUCCESS":
         out.append(f"recorder {name} last status is {status.get('lastStatus')}"
                    + (f" ({status['lastErrorCode']})" if status.get("lastErrorCode") else ""))
     excluded = (group.get("exclusionByResourceTypes") or {}).get("resourceTypes") or []
-    if not group.get("allSupported") or excluded:
+    strategy = (group.get("recordingStrategy") or {}).get("useOnly")
+    if (not group.get("allSupported") or excluded
+            or strategy not in (None, "ALL_SUPPORTED_RESOURCE_TYPES")):
         out.append(f"recorder {name} does not record all supported resource types"
-                   + (f" (excludes {', '.join(excluded)})" if excluded else ""))
+                   + (f" (excludes {', '.join(excluded)})" if excluded else "")
+                   + (f" (recording strategy {strategy})" if strategy
+                      and strategy != "ALL_SUPPORTED_RESOURCE_TYPES" else ""))
     if global_home and not group.get("includeGlobalResourceTypes"):
         out.append(f"recorder {name} does not record global resource types (IAM) here")
     return out
