@@ -30,21 +30,29 @@ TRAFFIC = ("ALL", "REJECT")
     ),
 )
 def vpc_flow_logs_enabled(ctx: AwsContext) -> Iterator[Result]:
-    """Every VPC has an active flow log capturing all or rejected traffic.
+    """Every VPC has an active flow log capturing all or rejected traffic, delivering.
 
-    Regional. One result per VPC (resource: the VPC ARN). It passes when a flow log on the VPC
-    itself has FlowLogStatus ACTIVE and TrafficType ALL or REJECT, to any destination (CloudWatch
-    Logs, S3, Firehose); the destination and delivery status are named. Flow logs on subnets or
-    network interfaces only do not cover the whole VPC and do not count.
+    Regional. One result per VPC (resource: the VPC ARN). Pass: a flow log whose ResourceId is
+    the VPC itself has FlowLogStatus ACTIVE, TrafficType ALL or REJECT (ACCEPT alone misses
+    rejected connection attempts) and a DeliverLogsStatus other than FAILED (an absent status,
+    as for S3 and Firehose destinations, is not a failure), to any destination; the
+    destination is named. Fail: no such flow log; flow logs on subnets or network interfaces
+    only (they do not cover the whole VPC); a flow log whose delivery FAILED (its
+    DeliverLogsErrorMessage — access error, rate limited — is named). Both reads are
+    region-wide: a failed read is an `error` for the region.
     """
     logs = ctx.paginate("ec2", "describe_flow_logs", "FlowLogs")
     for vpc in ctx.paginate("ec2", "describe_vpcs", "Vpcs"):
         vpc_id = vpc["VpcId"]
         mine = [f for f in logs if f.get("ResourceId") == vpc_id]
         good = [f for f in mine
-                if f.get("FlowLogStatus") == "ACTIVE" and f.get("TrafficType") in TRAFFIC]
+                if f.get("FlowLogStatus") == "ACTIVE" and f.get("TrafficType") in TRAFFIC
+                and f.get("DeliverLogsStatus") != "FAILED"]
         seen = "; ".join(f"{f.get('FlowLogId')} {f.get('FlowLogStatus')} "
-                         f"{f.get('TrafficType')}" for f in mine)
+                         f"{f.get('TrafficType')}" + (
+                             f" delivery FAILED ({f.get('DeliverLogsErrorMessage')})"
+                             if f.get("DeliverLogsStatus") == "FAILED" else "")
+                         for f in mine)
         yield Result.of(
             ctx.arn("ec2", f"vpc/{vpc_id}"),
             bool(good),

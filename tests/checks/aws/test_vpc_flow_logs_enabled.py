@@ -1,4 +1,5 @@
 from checks.aws.vpc_flow_logs_enabled import vpc_flow_logs_enabled
+from collector.cloud.replay import AwsReplayContext, Recording
 from collector.model import Status
 from tests.conftest import Moto, by_resource
 
@@ -25,3 +26,33 @@ def test_vpc_with_active_flow_log_passes_others_fail(moto: Moto) -> None:
     assert results[f"{ARN}/{bare}"].status is Status.FAIL
     assert results[f"{ARN}/{bare}"].message == ("no active flow log capturing ALL or REJECT "
                                                 "traffic")
+
+
+def test_a_flow_log_whose_delivery_failed_does_not_count() -> None:
+    # ec2 FlowLog.DeliverLogsStatus "The status of the logs delivery (SUCCESS | FAILED)";
+    # DeliverLogsErrorMessage names the cause (Access error, Rate limited, Unknown error)
+    def flow(fid: str, vpc: str, **fields: str) -> dict[str, str]:
+        return {"FlowLogId": fid, "ResourceId": vpc, "FlowLogStatus": "ACTIVE",
+                "TrafficType": "ALL", "LogDestinationType": "cloud-watch-logs",
+                "LogGroupName": "vpc-flow", **fields}
+
+    recording = Recording()
+    recording.add_entry({"service": "ec2", "operation": "describe_flow_logs", "params": {},
+                         "pages": [{"FlowLogs": [
+                             flow("fl-1", "vpc-broken", DeliverLogsStatus="FAILED",
+                                  DeliverLogsErrorMessage="Access error"),
+                             flow("fl-2", "vpc-good", DeliverLogsStatus="SUCCESS"),
+                             flow("fl-3", "vpc-s3", LogDestinationType="s3",
+                                  LogDestination="arn:aws:s3:::flow-logs")]}]})
+    recording.add_entry({"service": "ec2", "operation": "describe_vpcs", "params": {},
+                         "pages": [{"Vpcs": [{"VpcId": v} for v in
+                                             ("vpc-broken", "vpc-good", "vpc-s3")]}]})
+
+    results = by_resource(list(vpc_flow_logs_enabled.run(
+        AwsReplayContext(recording, "us-east-1"))))
+
+    broken = results[f"{ARN}/vpc-broken"]
+    assert broken.status is Status.FAIL
+    assert "fl-1 ACTIVE ALL delivery FAILED (Access error)" in broken.message
+    assert results[f"{ARN}/vpc-good"].status is Status.PASS
+    assert results[f"{ARN}/vpc-s3"].status is Status.PASS
