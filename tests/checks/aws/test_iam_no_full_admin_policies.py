@@ -59,3 +59,41 @@ def test_direct_user_grants_may_be_allowed(moto: Moto) -> None:
                                    params={"users_via_groups_only": False}))
 
     assert results[f"{ARN}:user/direct"].status is Status.PASS
+
+
+def _doc(**statement: object) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", **statement}]})
+
+
+def test_every_shape_of_full_access_fails_narrower_grants_pass(moto: Moto) -> None:
+    # IAM JSON policy elements: Action / NotAction, Resource / NotResource, Condition
+    # (IAM User Guide, reference_policies_elements_*); action names are case-insensitive
+    iam = moto.client("iam")
+    iam.create_group(GroupName="g")
+    shapes = {
+        "StarColonStar": (_doc(Action="*:*", Resource="*"), "* on * (unconditionally)"),
+        "StarInAList": (_doc(Action=["S3:GetObject", "*"], Resource=["*"]), "* on *"),
+        "NotAction": (_doc(NotAction=["iam:*", "organizations:*"], Resource="*"),
+                      "every action except iam:*, organizations:* on *"),
+        "NotResource": (_doc(Action="*", NotResource="arn:aws:s3:::vault/*"),
+                        "* on every resource except arn:aws:s3:::vault/*"),
+        "WithMfa": (_doc(Action="*", Resource="*", Condition={
+            "Bool": {"aws:MultiFactorAuthPresent": "true"}}), "under condition"),
+        "AllOfS3": (_doc(Action="s3:*", Resource="*"), None),
+        "NotActionScoped": (_doc(NotAction="iam:*", Resource="arn:aws:s3:::reports/*"), None),
+        "Everything": (json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "Action": "*", "Resource": "*"}]}), None),
+    }
+    for name, (document, _) in shapes.items():
+        arn = iam.create_policy(PolicyName=name, PolicyDocument=document)["Policy"]["Arn"]
+        iam.attach_group_policy(GroupName="g", PolicyArn=arn)
+
+    results = by_resource(moto.run(iam_no_full_admin_policies))
+
+    for name, (_, expected) in shapes.items():
+        result = results[f"{ARN}:policy/{name}"]
+        if expected is None:
+            assert result.status is Status.PASS, (name, result.message)
+        else:
+            assert result.status is Status.FAIL, (name, result.message)
+            assert expected in result.message, (name, result.message)
