@@ -56,8 +56,8 @@ JSON_VALUES = st.recursive(
 
 
 @st.composite
-def mutated(draw: st.DrawFn, manifest: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """(manifest.json text, the mutated document without raw tokens)."""
+def mutated(draw: st.DrawFn, manifest: dict[str, Any]) -> str:
+    """manifest.json text with one mutation."""
     doc = json.loads(json.dumps(manifest))
     path = draw(st.sampled_from(_paths(doc)[1:]), label="where")
     parent, last = _parent(doc, path), path[-1]
@@ -77,7 +77,7 @@ def mutated(draw: st.DrawFn, manifest: dict[str, Any]) -> tuple[str, dict[str, A
     text = json.dumps(doc, indent=1)
     if raw is not None:
         text = text.replace(json.dumps(RAW), raw)
-    return text, doc
+    return text
 
 
 def _relied_on(doc: Any) -> Any:
@@ -102,7 +102,7 @@ def test_a_mutated_manifest_fails_in_one_line_naming_manifest_json(
     if not signed:
         original["signature"] = None
         del files["manifest.sig"]
-    text, doc = data.draw(mutated(original), label="manifest")
+    text = data.draw(mutated(original), label="manifest")
     files["manifest.json"] = text.encode()
     if signed:  # re-signed with the trusted key: only the schema stands between
         files["manifest.sig"] = estate.signer.sign(files["manifest.json"])
@@ -110,8 +110,9 @@ def test_a_mutated_manifest_fails_in_one_line_naming_manifest_json(
     key = estate.public_key if signed else None
     got = outcome(bundle, tmp_path, key)
     if got.verified is not None:
-        assert RAW not in json.dumps(doc) or "\"" in text, "a raw token was accepted"
-        assert _relied_on(doc) == _relied_on(original), "a change verification relies on passed"
+        as_read = json.loads(text)  # the raw token, if any, as verify read it
+        assert _relied_on(as_read) == _relied_on(original), (
+            "a change verification relies on passed")
         return
     assert got.problem is not None
     assert "manifest" in got.problem or "run" in got.problem, got.problem
@@ -212,8 +213,9 @@ def test_a_checkpoint_is_accepted_and_its_types_checked(signed_bundle: bytes, es
 
     def with_checkpoint(cp: Any) -> bytes:
         def change(text: bytes) -> bytes:
-            return text.replace(b'"criteria": []', b'"checkpoint": ' + json.dumps(cp).encode()
-                                + b',\n "criteria": []')
+            doc = json.loads(text)
+            doc["checkpoint"] = cp
+            return json.dumps(doc, indent=1).encode()
         return _edit(signed_bundle, change, estate.signer)
 
     assert outcome(with_checkpoint(checkpoint), tmp_path, estate.public_key).verified
