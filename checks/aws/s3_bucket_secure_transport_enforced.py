@@ -14,7 +14,6 @@ from collector.plugin import Remediation, check, each
 
 NO_POLICY = ("NoSuchBucketPolicy",)
 BOOL_OPERATORS = ("bool", "boolifexists")
-PROBE_ACTIONS = ("s3:getobject", "s3:putobject")
 
 
 @check(
@@ -37,12 +36,16 @@ PROBE_ACTIONS = ("s3:getobject", "s3:putobject")
 def s3_bucket_secure_transport_enforced(ctx: AwsContext) -> Iterator[Result]:
     """S3 bucket policies deny every request made without TLS (aws:SecureTransport false).
 
-    A bucket passes when one statement of its policy has Effect Deny, Principal "*" (or
-    {"AWS": "*"}), an Action covering s3:GetObject and s3:PutObject (s3:*, *, s3:GetObject…),
-    a Resource covering the bucket's objects, and a condition made only of Bool or BoolIfExists
-    aws:SecureTransport = false. A statement with further conditions denies plain HTTP only in
-    some cases and is not counted; NotPrincipal/NotAction/NotResource statements are not
-    interpreted. A bucket with no policy fails.
+    Global; one result per bucket (resource: the bucket ARN). Pass: Deny statements of the
+    bucket policy with Principal "*" (or {"AWS": "*"}), an Action covering every S3 action
+    ("s3:*", "*"; a list of named actions such as s3:GetObject leaves the others open), and a
+    condition made only of Bool or BoolIfExists aws:SecureTransport = false, whose Resources
+    together cover the bucket itself and every object in it (arn:…:bucket and arn:…:bucket/*,
+    or a wildcard covering both). Fail: no bucket policy, or no such statements; a statement
+    with further conditions (e.g. aws:SourceIp) denies plain HTTP only in some cases and does
+    not count; NotPrincipal/NotAction/NotResource statements are not interpreted (not
+    counted). A policy that is not valid JSON is an `error`; a failed per-bucket read is an
+    `error` for that bucket only.
     """
     def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)
@@ -55,15 +58,26 @@ def s3_bucket_secure_transport_enforced(ctx: AwsContext) -> Iterator[Result]:
         except (ValueError, TypeError):
             return [Result.error(arn, "the bucket policy is not valid JSON",
                                  "InvalidPolicyDocument")]
-        objects = f"{arn}/*"
-        return [Result.of(arn, any(_denies_plain_http(s, objects) for s in _statements(policy)),
+        denying = [s for s in _statements(policy) if _denies_plain_http(s)]
+        bucket = any(_matches(s.get("Resource"), arn.lower()) for s in denying)
+        objects = any(_covers_all(s.get("Resource"), f"{arn}/".lower()) for s in denying)
+        return [Result.of(arn, bucket and objects,
                           "the bucket policy denies all principals when aws:SecureTransport is "
                           "false",
                           "no statement of the bucket policy denies all principals when "
-                          "aws:SecureTransport is false")]
+                          "aws:SecureTransport is false" + _gap(denying, bucket, objects))]
 
     yield from each(buckets_with(ctx, "get_bucket_policy"),
                     resource=lambda n: bucket_arn(ctx, n), judge=judge)
+
+
+def _gap(denying: list[dict[str, Any]], bucket: bool, objects: bool) -> str:
+    if not denying:
+        return ""
+    missing = [what for what, ok in (("the bucket itself", bucket), ("its objects", objects))
+               if not ok]
+    return " for " + " or ".join(missing) + " (a Deny on every S3 action covers only " + (
+        "its objects)" if objects else "the bucket itself)" if bucket else "other resources)")
 
 
 def _statements(policy: Any) -> list[dict[str, Any]]:
@@ -76,12 +90,11 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-def _denies_plain_http(stmt: dict[str, Any], objects: str) -> bool:
+def _denies_plain_http(stmt: dict[str, Any]) -> bool:
     return (
         stmt.get("Effect") == "Deny"
         and _everyone(stmt.get("Principal"))
-        and all(_covers(stmt.get("Action"), action) for action in PROBE_ACTIONS)
-        and _covers(stmt.get("Resource"), objects.lower())
+        and _covers_all(stmt.get("Action"), "s3:")
         and _only_insecure_transport(stmt.get("Condition"))
     )
 
@@ -92,8 +105,15 @@ def _everyone(principal: Any) -> bool:
     return isinstance(principal, dict) and "*" in _as_list(principal.get("AWS"))
 
 
-def _covers(patterns: Any, value: str) -> bool:
+def _matches(patterns: Any, value: str) -> bool:
     return any(isinstance(p, str) and fnmatchcase(value, p.lower()) for p in _as_list(patterns))
+
+
+def _covers_all(patterns: Any, prefix: str) -> bool:
+    """Whether one pattern matches every string that starts with `prefix` ("s3:" for every
+    S3 action; "arn:…:bucket/" for every object): a pattern `Q*` where Q* matches the prefix."""
+    return any(isinstance(p, str) and p.endswith("*") and fnmatchcase(prefix, p.lower())
+               for p in _as_list(patterns))
 
 
 def _only_insecure_transport(condition: Any) -> bool:
