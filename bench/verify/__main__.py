@@ -76,8 +76,10 @@ def _write(path: Path, members: dict[str, Iterator[bytes] | bytes], level: int =
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level,
                          allowZip64=True) as zf:
         for name, body in members.items():
-            with zf.open(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), "w",
-                         force_zip64=True) as out:
+            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED  # a ZipInfo defaults to stored
+            info._compresslevel = level  # type: ignore[attr-defined]  # (3.11's name for it)
+            with zf.open(info, "w", force_zip64=True) as out:
                 for chunk in ([body] if isinstance(body, bytes) else body):
                     out.write(chunk)
 
