@@ -11,6 +11,8 @@ from sqlalchemy import insert, select, update
 from storage import CallRecord, Repository, ResultSetRecord, ScopeRecord, canonical_json
 from storage.canonical import sha256_hex
 from storage.chain import build_manifest, lock_head
+from storage.index import KIND_INDEX_DIGESTS, index_at_seal
+from storage.ledger import append
 from storage.models import ChainHead, Run, RunManifest, table_of
 from storage.rows import json_text, run_record
 from storage.sealed import staged_records
@@ -142,4 +144,7 @@ def legacy_seal(repo: Repository, run_id: str, *, at: datetime = T0) -> str:
             status=run.status, finished_at=sealed_at, identities=json_text(["id-a"]),
             chain_seq=run.chain_seq, prev_sha256=run.prev_sha256, manifest_sha256=sha))
         conn.execute(update(table_of(ChainHead)).values(seq=run.chain_seq, head_sha256=sha))
+        # what migration 0005 records for a run sealed before it: its index and their digest
+        rows = index_at_seal(conn, run, staged_records(conn, run_id)[1], run.chain_seq or 0)
+        append(conn, KIND_INDEX_DIGESTS, {"runs": [[run_id, sha, rows]]}, sealed_at)
     return sha
