@@ -179,14 +179,34 @@ def _send(client: asset_v1.AssetServiceClient, scope: str, asset_type: str, cont
         sent.requests += 1
         sent.status = exc.code if isinstance(exc.code, int) else None
         sent.error = classify(exc, where)
+        _forget(exc)
     except gexc.RetryError as exc:
         cause = exc.cause
         sent.error = (classify(cause, where) if isinstance(cause, gexc.GoogleAPICallError)
                       else CloudError("DEADLINE_EXCEEDED", str(exc), operation=where))
+        _forget(exc)
     except auth_exc.GoogleAuthError as exc:
         sent.error = ScopeUnavailable("CREDENTIALS_REFUSED", f"cannot obtain a Google access "
                                       f"token: {exc}", operation=where)
+        _forget(exc)
     return sent
+
+
+def _forget(exc: BaseException) -> None:
+    """Drop the tracebacks of a handled (already classified) exception and of its causes.
+
+    api_core's retry keeps the failed call's exception in a local of a frame on that
+    exception's own traceback: a cycle through this module's frames that would hold the scope
+    (its memo) until the garbage collector happens to run."""
+    todo: list[BaseException | None] = [exc]
+    seen: set[int] = set()
+    while todo:
+        item = todo.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        item.__traceback__ = None
+        todo += [item.__cause__, item.__context__, getattr(item, "cause", None)]
 
 
 def _normalise_page(page: Mapping[str, Any]) -> dict[str, Any]:

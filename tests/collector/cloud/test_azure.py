@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -130,6 +132,29 @@ def test_403_is_access_denied_with_the_arm_code_and_is_recorded(az: Az) -> None:
     [call] = az.sink.calls.values()
     assert (call.http_status, call.error_code, call.complete) == (403, "AuthorizationFailed", False)
     assert call.response_sha256 is None
+
+
+def test_a_denied_read_is_a_fresh_exception_per_caller_and_frees_the_session(az: Az) -> None:
+    """The memoised error is raised as a new exception each time (never one object shared by
+    every check's thread), so no traceback ties the finished session into a reference cycle."""
+    az.estate.forbidden = {SUB_B}
+    session = az.session()
+    target = AzureSubscription(session, SUB_B, tenant_id=TENANT)
+    caught = []
+    for _ in range(2):
+        with pytest.raises(AccessDenied) as err:
+            target.context("global", CallLog()).resources(STORAGE)
+        caught.append(err.value)
+    assert caught[0] is not caught[1]
+    assert [e.code for e in caught] == ["AuthorizationFailed"] * 2
+    assert len(az.sink.calls) == 1  # one request, memoised with its error
+    gone = weakref.ref(session)
+    gc.disable()
+    try:
+        del session, target, caught, err
+        assert gone() is None
+    finally:
+        gc.enable()
 
 
 def test_absent_codes_mean_not_configured_other_errors_raise(az: Az) -> None:

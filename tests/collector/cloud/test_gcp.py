@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 
 import pytest
 
@@ -88,6 +90,29 @@ def test_permission_denied_on_one_type_is_typed_and_recorded(gcp: AssetEstate) -
         403, "PERMISSION_DENIED", False, None)
     assert buckets, "other asset types are still read"
     assert scope.stats[GLOBAL].errors == {("PERMISSION_DENIED", ""): 1}
+
+
+def test_a_denied_read_is_a_fresh_exception_per_caller_and_frees_the_scope(
+        gcp: AssetEstate) -> None:
+    """The memoised error is raised as a new exception each time (never one object shared by
+    every check's thread), so no traceback ties the finished scope into a reference cycle."""
+    scope = gcp.scope()
+    gcp.fake.state.deny.add(INSTANCE)
+    caught = []
+    for _ in range(2):
+        with pytest.raises(AccessDenied) as err:
+            scope.context(GLOBAL, CallLog()).assets(INSTANCE)
+        caught.append(err.value)
+    assert caught[0] is not caught[1]
+    assert {(e.code, e.operation) for e in caught} == {("PERMISSION_DENIED", caught[0].operation)}
+    assert len(gcp.fake.list_requests()) == 1 + 1  # connect's projects read, then one denial
+    gone = weakref.ref(scope)
+    gc.disable()
+    try:
+        del scope, caught, err
+        assert gone() is None
+    finally:
+        gc.enable()
 
 
 def test_disabled_api_makes_the_scope_unavailable_with_advice(gcp: AssetEstate) -> None:
