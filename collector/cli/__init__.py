@@ -15,7 +15,6 @@ from collector.cli.errors import (
     TAMPER_ERRORS,
     UserError,
 )
-from collector.plugin import CheckDefinitionError
 from config.loader import ConfigError
 from storage import errors as storage_errors
 from storage.db import DatabaseUnavailable, one_line, unavailable
@@ -36,6 +35,13 @@ def exit_code_of(exc: BaseException) -> int:
     if tampered and isinstance(exc, tampered):
         return EXIT_VERIFY
     return EXIT_USAGE
+
+
+def _bad_check_definition(exc: BaseException) -> bool:
+    """Whether ``exc`` is a plug-in's CheckDefinitionError (only possible once collector.plugin
+    is loaded, which a report never does: the check machinery costs start-up time)."""
+    plugin = sys.modules.get("collector.plugin")
+    return plugin is not None and isinstance(exc, plugin.CheckDefinitionError)
 
 
 def usage_line(exc: click.ClickException) -> str:
@@ -63,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:  # usage errors: one line, naming the command's help
         click.echo(usage_line(exc), err=True)
         sys.exit(EXIT_USAGE)
-    except (ConfigError, StorageError, CheckDefinitionError, UserError) as exc:
+    except (ConfigError, StorageError, UserError) as exc:
         hint = OUTAGE_HINT if isinstance(exc, DatabaseUnavailable) else ""
         click.echo(f"evidence: error: {' '.join(str(exc).split())}{hint}", err=True)
         sys.exit(exit_code_of(exc))
@@ -74,5 +80,10 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as exc:  # the environment refused: a full disk, a read-only file system...
         where = f"{exc.filename}: " if exc.filename else ""
         click.echo(f"evidence: error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except Exception as exc:
+        if not _bad_check_definition(exc):
+            raise
+        click.echo(f"evidence: error: {' '.join(str(exc).split())}", err=True)
         sys.exit(EXIT_USAGE)
     sys.exit(code if isinstance(code, int) else 0)

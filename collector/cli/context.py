@@ -6,12 +6,15 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from collector.plugin import Registry, discover
 from collector.reaping import reap_interrupted
 from config.criteria import Catalog, load_catalog
 from config.loader import LoadedConfig, load_config
 from storage import Repository
+
+if TYPE_CHECKING:
+    from collector.plugin import Registry
 
 DEFAULT_DB_URL = "sqlite:///evidence.db"
 
@@ -33,6 +36,8 @@ class AppContext:
 
     @cached_property
     def registry(self) -> Registry:
+        from collector.plugin import discover  # imported when used: reports never need it
+
         return discover()
 
     @cached_property
