@@ -41,9 +41,8 @@ class DatabaseUnavailable(StorageError):
     input): the command stops, and what was already stored stays stored."""
 
 
-_SECRET_KEYS = ("password", "sslpassword")
-"""Query-string parameters that carry a secret (libpq connection parameters)."""
 _SECRET_QUERY = re.compile(r"([?&](?:password|sslpassword)=)[^&]*", re.IGNORECASE)
+"""Query-string parameters that carry a secret (libpq's password and sslpassword)."""
 
 
 def parse_url(url: str) -> URL:
