@@ -49,6 +49,9 @@ def iam_password_policy_strong(
     `reuse_prevention` set to 0 drops that requirement (NIST SP 800-63B advises against forced
     expiry). An account without a password policy fails: IAM's built-in defaults apply (8
     characters, no complexity, no expiry). One result for the account (resource: account ARN).
+    A field GetAccountPasswordPolicy leaves out is not set (no minimum length, no complexity
+    rule, no expiry, no reuse limit) and fails where it is required. Not applicable: never. A
+    failed read is an `error` for the account.
     """
     body = ctx.call("iam", "get_account_password_policy", absent=("NoSuchEntity",))
     if body is None:
@@ -59,7 +62,8 @@ def iam_password_policy_strong(
     gaps = []
     length = int(policy.get("MinimumPasswordLength") or 0)
     if length < min_length:
-        gaps.append(f"minimum length is {length} (< {min_length})")
+        gaps.append(f"minimum length is {length} (< {min_length})" if length
+                    else "no minimum length is set")
     for wanted, key, what in (
         (require_symbols, "RequireSymbols", "symbols"),
         (require_numbers, "RequireNumbers", "numbers"),

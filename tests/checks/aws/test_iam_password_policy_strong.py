@@ -1,6 +1,7 @@
 from typing import Any
 
 from checks.aws.iam_password_policy_strong import iam_password_policy_strong
+from collector.cloud.replay import AwsReplayContext, Recording
 from collector.model import Status
 from tests.conftest import Moto, by_resource
 
@@ -52,3 +53,23 @@ def test_thresholds_are_tunable(moto: Moto) -> None:
     weak = {**CIS, "MinimumPasswordLength": 10, "MaxPasswordAge": 180}
     assert _verdict(moto, weak).status is Status.FAIL
     assert _verdict(moto, None, min_length=10, max_age_days=365).status is Status.PASS
+
+
+def test_fields_the_policy_leaves_out_are_not_set() -> None:
+    # iam PasswordPolicy: every member is optional; ExpirePasswords "Returns false if
+    # MaxPasswordAge is 0 or not present"
+    def judged(policy: dict[str, Any]) -> Any:
+        recording = Recording()
+        recording.add_entry({"service": "iam", "operation": "get_account_password_policy",
+                             "params": {}, "response": {"PasswordPolicy": policy}})
+        return by_resource(list(iam_password_policy_strong.run(
+            AwsReplayContext(recording, "global"))))[ACCOUNT]
+
+    bare = judged({"AllowUsersToChangePassword": True})
+    assert bare.status is Status.FAIL
+    for gap in ("no minimum length is set", "symbols are not required",
+                "passwords never expire", "reuse is prevented for the last 0 passwords"):
+        assert gap in bare.message
+    assert judged(CIS).status is Status.PASS
+    no_length = {k: v for k, v in CIS.items() if k != "MinimumPasswordLength"}
+    assert judged(no_length).status is Status.FAIL
