@@ -87,6 +87,8 @@ def backup_plan_retention(
     - each backup vault (its ARN): pass when every recovery point in it is encrypted
       (IsEncrypted), else fail (the unencrypted points are named).
     A plan or vault whose own read fails is an `error` for it only.
+    Nothing is `not_applicable`: a region without a plan fails, a data store no plan protects
+    fails.
     """
     plans = ctx.paginate("backup", "list_backup_plans", "BackupPlansList")
     yield Result.of(ctx.account_arn, bool(plans),

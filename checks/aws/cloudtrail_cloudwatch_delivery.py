@@ -34,15 +34,17 @@ def cloudtrail_cloudwatch_delivery(
 ) -> Iterator[Result]:
     """CloudTrail trails send events to CloudWatch Logs, with a delivery in the last 24 hours.
 
-    Once per account: every trail listed by DescribeTrails in the run's regions (a
-    multi-region trail homed in a region the run does not cover included) is judged once,
-    with its home region as the result's region (resource: the trail ARN); GetTrailStatus is
-    read in that home region. Pass: CloudWatchLogsLogGroupArn is set and
-    LatestCloudWatchLogsDeliveryTime is within `max_delivery_age_hours`. Fail: no log group,
-    no delivery recorded, or an older one (LatestCloudWatchLogsDeliveryError is named). A
-    trail whose GetTrailStatus fails is an `error` for that trail only. The delivery time is
-    quoted in the message (a heartbeat: the stored response leaves it out). moto never
-    reports a delivery time; the passing case is tested with recorded responses.
+    Once per account: every trail listed by DescribeTrails in the run's regions (a multi-region
+    trail homed in a region the run does not cover included) is judged once, with its home
+    region as the result's region (resource: the trail ARN); GetTrailStatus is read in that
+    home region. Pass: CloudWatchLogsLogGroupArn is set and LatestCloudWatchLogsDeliveryTime is
+    within `max_delivery_age_hours`. Fail: no log group, no delivery recorded, or an older one
+    (LatestCloudWatchLogsDeliveryError is named). A trail whose GetTrailStatus fails is an
+    `error` for that trail only. The delivery time is quoted in the message (a heartbeat: the
+    stored response leaves it out). moto never reports a delivery time; the passing case is
+    tested with recorded responses. Not applicable: nothing (an account without trails gets no
+    result here; aws_cloudtrail_multi_region_enabled fails it). A region whose DescribeTrails
+    fails is an `error` (account ARN, that region).
     """
     now = datetime.now(UTC)
 

@@ -29,11 +29,14 @@ from collector.plugin import Remediation, check
 def cloudtrail_kms_encryption(ctx: AwsContext) -> Iterator[Result]:
     """CloudTrail log files are encrypted with a KMS key (SSE-KMS).
 
-    Once per account: every trail listed by DescribeTrails in the run's regions (a
-    multi-region trail homed in a region the run does not cover included) is judged once,
-    with its home region as the result's region (resource: the trail ARN). Pass: KmsKeyId is
-    set, so reading the logs needs kms:Decrypt on that key as well as S3 access. Fail: no
-    KmsKeyId (the logs have S3-managed encryption, SSE-S3, only).
+    Once per account: every trail listed by DescribeTrails in the run's regions (a multi-region
+    trail homed in a region the run does not cover included) is judged once, with its home
+    region as the result's region (resource: the trail ARN). Pass: KmsKeyId is set, so reading
+    the logs needs kms:Decrypt on that key as well as S3 access. Fail: no KmsKeyId (the logs
+    have S3-managed encryption, SSE-S3, only). Not applicable: nothing (an account without
+    trails gets no result here; aws_cloudtrail_multi_region_enabled fails it). A region whose
+    DescribeTrails fails is an `error` (account ARN, that region); the other regions' trails
+    are still judged.
     """
     def judge(home: AwsContext, trail: dict[str, Any]) -> list[Result]:
         key = trail.get("KmsKeyId")

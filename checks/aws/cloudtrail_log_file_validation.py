@@ -28,10 +28,13 @@ from collector.plugin import Remediation, check
 def cloudtrail_log_file_validation(ctx: AwsContext) -> Iterator[Result]:
     """CloudTrail trails write signed digest files, so log tampering can be detected.
 
-    Once per account: every trail listed by DescribeTrails in the run's regions (a
-    multi-region trail homed in a region the run does not cover included) is judged once,
-    with its home region as the result's region (resource: the trail ARN). Pass:
-    LogFileValidationEnabled is true. Fail: it is false or absent.
+    Once per account: every trail listed by DescribeTrails in the run's regions (a multi-region
+    trail homed in a region the run does not cover included) is judged once, with its home
+    region as the result's region (resource: the trail ARN). Pass: LogFileValidationEnabled is
+    true. Fail: it is false or absent. Not applicable: nothing (an account without trails gets
+    no result here; aws_cloudtrail_multi_region_enabled fails it). A region whose
+    DescribeTrails fails is an `error` (account ARN, that region); the other regions' trails
+    are still judged.
     """
     def judge(home: AwsContext, trail: dict[str, Any]) -> list[Result]:
         return [Result.of(trail["TrailARN"], bool(trail.get("LogFileValidationEnabled")),

@@ -52,6 +52,9 @@ def cloudtrail_multi_region_enabled(ctx: AwsContext) -> Iterator[Result]:
     each trail's status and selectors are read in the trail's own home region, where CloudTrail
     answers for it. Organization trails may not be readable from member accounts: such a trail
     is named as unreadable, and the result is an error only if no readable trail qualifies.
+    Pass: at least one trail qualifies. Fail: no trail, or none qualifies (each trail's
+    shortfall is named). Not applicable: never. When a trail cannot be read and no readable
+    trail qualifies, the result is an `error` (unknown), never a fail.
     """
     trails = [t for t in ctx.call("cloudtrail", "describe_trails")["trailList"]
               if t.get("IsMultiRegionTrail")]

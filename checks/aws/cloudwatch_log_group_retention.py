@@ -30,7 +30,10 @@ def cloudwatch_log_group_retention(
 
     Regional. One result per log group whose name matches `log_groups` (shell globs; every group
     by default — narrow it to the security and audit groups in evidence.yaml); resource: the
-    log group ARN. A group without retentionInDays never expires its events and passes.
+    log group ARN. Pass: retentionInDays >= `min_days`, or no retentionInDays at all (the
+    logs DescribeLogGroups model: absent means events never expire). Fail: a shorter
+    retention. Not applicable: groups outside `log_groups` get no result. DescribeLogGroups is
+    one region-wide listing: a failed read is an `error` for the region.
     """
     for group in ctx.paginate("logs", "describe_log_groups", "logGroups"):
         name = group["logGroupName"]

@@ -98,6 +98,7 @@ def cloudwatch_security_event_alarms(ctx: AwsContext) -> Iterator[Result]:
     of them does not count); a root-usage filter must test userIdentity.type. When a log
     group's filters, a region's alarms or a topic's subscriptions cannot be read, a class that
     no readable filter satisfies is an `error` (unknown), never a fail or a pass.
+    Not applicable: never (every class is judged).
     """
     trails = ctx.call("cloudtrail", "describe_trails")["trailList"]
     groups = sorted({t["CloudWatchLogsLogGroupArn"] for t in trails

@@ -34,6 +34,7 @@ def dynamodb_pitr_enabled(ctx: AwsContext) -> Iterator[Result]:
     DescribeContinuousBackups. Pass: PointInTimeRecoveryStatus ENABLED (the recovery window in
     days is named when AWS returns it). Fail: DISABLED or absent. A table whose read fails is
     an `error` for that table only.
+    Not applicable: nothing (a region without tables gives no result).
     """
     tables = ctx.paginate("dynamodb", "list_tables", "TableNames")
     ctx.prefetch("dynamodb", "describe_continuous_backups", [{"TableName": t} for t in tables])

@@ -43,6 +43,8 @@ def ebs_snapshot_not_public(ctx: AwsContext) -> Iterator[Result]:
     state block-all-sharing or block-new-sharing. A failure to read the setting is an error for
     that result only; the snapshots are still judged, and a snapshot whose attribute read fails
     is an `error` for that snapshot only.
+    A snapshot shared only with named accounts passes (that is not public); the setting fails
+    in state unblocked. Not applicable: snapshots owned by other accounts (not listed).
     """
     setting = ctx.arn("ec2", "account/snapshot-block-public-access")
     try:

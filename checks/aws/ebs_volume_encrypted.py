@@ -26,11 +26,14 @@ from collector.plugin import Remediation, check
 def ebs_volume_encrypted(ctx: AwsContext) -> Iterator[Result]:
     """EBS volumes are encrypted at rest, and new volumes are encrypted by default.
 
-    Regional. One result per volume, attached or not (resource: the volume ARN), and one for the
+    Regional. One result per volume, attached or not (resource: the volume ARN): pass when
+    Encrypted is true (the KMS key is named), fail when false or absent. One result for the
     region's EBS encryption-by-default setting (resource:
     `arn:<partition>:ec2:<region>:<account>:account/ebs-encryption-by-default`, as EBS has no ARN
-    for this account setting). The setting is judged in every region the run covers, with or
-    without volumes: it decides whether the next volume created there is encrypted.
+    for this account setting): pass when GetEbsEncryptionByDefault answers true, fail
+    otherwise. The setting is judged in every region the run covers, with or without volumes:
+    it decides whether the next volume created there is encrypted. Not applicable: never. Both
+    reads are region-wide: a failed read is an `error` for the region.
     """
     for volume in ctx.paginate("ec2", "describe_volumes", "Volumes"):
         key = volume.get("KmsKeyId")

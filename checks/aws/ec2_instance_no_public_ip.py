@@ -44,6 +44,8 @@ def ec2_instance_no_public_ip(
     gateway or only an egress-only one is not read, so they are never taken as private.
     Pass: no public address, or an instance in `allowed` (instance ids, or tags as
     "Key=Value") with its addresses named. Fail: any other public address (named).
+    Not applicable: never. DescribeInstances is one region-wide listing: a failed read is an
+    `error` for the region.
     """
     for instance in running_instances(ctx):
         arn = instance_arn(ctx, instance)

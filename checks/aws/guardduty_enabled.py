@@ -29,6 +29,8 @@ def guardduty_enabled(ctx: AwsContext) -> Iterator[Result]:
     Regional. One result per region (resource: the account ARN; the result's region tells the
     regions apart). It passes when a detector in the region has Status ENABLED; the message
     names it and whether an organisation administrator manages it is not judged here.
+    Fail: no detector, or none ENABLED (a SUSPENDED detector is named). Not applicable: never.
+    The reads are region-wide: a failed read is an `error` for the region.
     """
     ids = ctx.paginate("guardduty", "list_detectors", "DetectorIds")
     if not ids:

@@ -41,6 +41,8 @@ def guardduty_high_findings_resolved(
     detector ARN). A region without a detector gives none (aws_guardduty_enabled judges that).
     A detector whose findings cannot be listed is an `error` on the detector ARN; findings
     whose GetFindings batch fails are each an `error` (resource: the finding ARN).
+    Not applicable: never; archived findings and findings below severity 7 are not judged
+    (ListFindings filters them out).
     """
     now = datetime.now(UTC)
     limit = timedelta(days=max_open_days)

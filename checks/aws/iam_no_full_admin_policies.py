@@ -49,6 +49,8 @@ def iam_no_full_admin_policies(
     IP) still gives full access to whoever meets it. Deny statements are not netted off. With
     `users_via_groups_only`, a user with policies attached or embedded directly also fails.
     AWS-managed policies (AdministratorAccess) are out of scope. Otherwise it passes.
+    GetAccountAuthorizationDetails is one account-wide read: a failed page is an `error` for
+    the account.
     """
     def items(key: str) -> list[dict[str, Any]]:
         return ctx.paginate("iam", "get_account_authorization_details", key, Filter=FILTER)

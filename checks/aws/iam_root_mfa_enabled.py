@@ -34,6 +34,9 @@ def iam_root_mfa_enabled(
     credential report's root row is not used (moto has none). With `require_hardware_mfa`, a
     root user whose MFA is an assigned virtual (authenticator-app) device fails; the virtual
     device list is read only then. One result for the account (resource: the account ARN).
+    Pass: AccountMFAEnabled is 1 (and, with `require_hardware_mfa`, no virtual device is the
+    root's). Fail: otherwise. Not applicable: never. A failed read is an `error` for the
+    account.
     """
     summary = ctx.call("iam", "get_account_summary")["SummaryMap"]
     if not summary.get("AccountMFAEnabled"):

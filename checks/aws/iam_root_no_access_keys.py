@@ -28,6 +28,8 @@ def iam_root_no_access_keys(ctx: AwsContext) -> Iterator[Result]:
 
     Read from the account summary (AccountAccessKeysPresent counts active and inactive root
     keys). One result for the account (resource: the account ARN).
+    Pass: AccountAccessKeysPresent is 0 or absent. Fail: 1 (an inactive key fails too: it can
+    be re-activated). Not applicable: never. A failed read is an `error` for the account.
     """
     summary = ctx.call("iam", "get_account_summary")["SummaryMap"]
     yield Result.of(

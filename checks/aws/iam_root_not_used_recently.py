@@ -37,6 +37,10 @@ def iam_root_not_used_recently(ctx: AwsContext, *, quiet_days: int = 90) -> Iter
     use within `quiet_days` fails and is listed with its date, for the auditor to match to a
     break-glass ticket; that match is outside the API. moto's credential report has no root row;
     tested with recorded responses.
+    Pass: no use within `quiet_days` (N/A or no_information dates are no use). Fail: any use
+    within it. No <root_account> row is an `error`, never a pass; a failed report read is an
+    `error` for the account.
+    Not applicable: never.
     """
     root = next((r for r in credential_report(ctx) if r.get("user") == ROOT_ROW), None)
     if root is None:

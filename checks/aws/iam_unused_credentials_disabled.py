@@ -39,6 +39,9 @@ def iam_unused_credentials_disabled(
     password_last_changed (else the user's creation), an access key from its
     access_key_N_last_rotated date. moto reports every key's last use as N/A, so there every key
     counts as never used. Ages are measured from the time of the check.
+    Pass: every active credential was used (or set) within `max_unused_days`, or the user has
+    none. Fail: any active credential idle longer (each is named). Not applicable: never. A
+    failed credential-report read is an `error` for the account.
     """
     now = datetime.now(UTC)
     limit = timedelta(days=max_unused_days)

@@ -35,6 +35,9 @@ def iam_user_console_mfa(ctx: AwsContext) -> Iterator[Result]:
     password are not judged (their access keys are covered by other checks); the root user is
     covered by aws_iam_root_mfa_enabled. Workforce access through IAM Identity Center or an
     external identity provider is outside this check: its MFA evidence comes from the IdP.
+    Pass: password_enabled and mfa_active are true. Fail: a console password without MFA. Not
+    applicable: users without a console password get no result. A failed credential-report read
+    is an `error` for the account.
     """
     for row in user_rows(ctx):
         if row.get("password_enabled") != "true":

@@ -31,7 +31,10 @@ def rds_automated_backups_retention(ctx: AwsContext, *, min_days: int = 7) -> It
 
     Regional. One result per DB cluster and per DB instance outside a cluster (cluster members
     are backed up by the cluster); resource: its ARN. BackupRetentionPeriod 0 means automated
-    backups (and point-in-time recovery) are off and always fails.
+    backups (and point-in-time recovery) are off and always fails. Pass: BackupRetentionPeriod
+    >= `min_days`. Fail: shorter, or 0 (read replicas are judged like any instance: a replica
+    with retention 0 fails). Not applicable: never. The listings are region-wide: a failed read
+    is an `error` for the region.
     """
     for cluster in clusters(ctx):
         yield _verdict(cluster["DBClusterArn"], cluster, min_days)

@@ -33,6 +33,10 @@ def rds_multi_az(ctx: AwsContext, *, production_tags: tuple[str, ...] = ()) -> I
     its member instances are in more than one zone (or, for a Multi-AZ DB cluster, MultiAZ=true).
     `production_tags` ("Key=Value" or "Key") selects the production databases; a database
     without any of them is `not_applicable`. Empty (the default) judges every database.
+    Fail: a stand-alone instance with MultiAZ false, or a cluster whose members all sit in one
+    zone and that is not MultiAZ. Cluster members are judged only through their cluster (Aurora
+    keeps availability on the cluster). The listings are region-wide: a failed read is an
+    `error` for the region.
     """
     zone_of = {i["DBInstanceIdentifier"]: i.get("AvailabilityZone") for i in instances(ctx)}
     for cluster in clusters(ctx):

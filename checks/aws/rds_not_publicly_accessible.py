@@ -34,6 +34,8 @@ def rds_not_publicly_accessible(ctx: AwsContext) -> Iterator[Result]:
     per instance); resource: the instance ARN. PubliclyAccessible=true gives the instance a
     public DNS name that resolves to a public IP; whether security groups then admit traffic is
     judged by aws_ec2_sg_no_admin_ports_from_internet.
+    Pass: PubliclyAccessible false or absent. Fail: true. Not applicable: never.
+    DescribeDBInstances is region-wide: a failed read is an `error` for the region.
     """
     for db in instances(ctx):
         yield Result.of(

@@ -31,6 +31,10 @@ def rds_storage_encrypted(ctx: AwsContext) -> Iterator[Result]:
 
     Regional. One result per DB cluster and per DB instance outside a cluster (resource: its
     ARN); a cluster's member instances share the cluster's storage and are judged through it.
+    Pass: StorageEncrypted true (on the cluster for Aurora, Multi-AZ DB clusters, DocumentDB
+    and Neptune; on the instance otherwise). Fail: false or absent. Not applicable: never;
+    cluster members get no result of their own. The listings are region-wide: a failed read is
+    an `error` for the region.
     """
     for cluster in clusters(ctx):
         key = cluster.get("KmsKeyId")

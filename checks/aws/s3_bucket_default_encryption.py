@@ -38,9 +38,11 @@ def s3_bucket_default_encryption(ctx: AwsContext, *, require_kms: bool = False) 
     rule; AWS now reports that as an AES256 rule, while older APIs and moto answer
     ServerSideEncryptionConfigurationNotFoundError. Both are read as "SSE-S3 by default" and
     pass. With `require_kms`, a bucket passes only if its default rule is SSE-KMS or DSSE-KMS
-    with a customer-chosen key: a rule naming no key, or an `alias/aws/...` key, uses the
-    AWS-managed `aws/s3` key and fails. (The key itself is not described: it may live in
-    another account.)
+    with a customer-chosen key: a rule naming no key, or an `alias/aws/...` key, uses the AWS-
+    managed `aws/s3` key and fails. (The key itself is not described: it may live in another
+    account.) Fail: only with `require_kms` (SSE-S3, or an AWS-managed key); without it every
+    bucket passes, S3 encrypting all new objects. Not applicable: never. One result per bucket
+    (its ARN); a failed per-bucket read is an `error` for that bucket only.
     """
     def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)

@@ -41,6 +41,8 @@ def s3_bucket_object_lock_enabled(
     A bucket passes when ObjectLockEnabled=Enabled and a default retention rule (GOVERNANCE or
     COMPLIANCE, days or years) applies to new objects; Object Lock without a default rule
     protects only objects written with their own retention, and fails.
+    Not applicable: buckets outside `buckets` get no result. A failed per-bucket read is an
+    `error` for that bucket only.
     """
     def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)

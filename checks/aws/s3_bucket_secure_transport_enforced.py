@@ -46,6 +46,7 @@ def s3_bucket_secure_transport_enforced(ctx: AwsContext) -> Iterator[Result]:
     not count; NotPrincipal/NotAction/NotResource statements are not interpreted (not
     counted). A policy that is not valid JSON is an `error`; a failed per-bucket read is an
     `error` for that bucket only.
+    Not applicable: never.
     """
     def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)

@@ -35,6 +35,8 @@ def s3_bucket_versioning_enabled(ctx: AwsContext) -> Iterator[Result]:
     API. A bucket whose versioning was never enabled reports no Status; a suspended bucket keeps
     its old versions but no longer creates new ones, and fails. MFA delete is reported, not
     required.
+    One result per bucket (its ARN). Pass: Status Enabled. Fail: Suspended or never enabled.
+    Not applicable: never. A failed per-bucket read is an `error` for that bucket only.
     """
     def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)

@@ -57,9 +57,15 @@ def s3_public_access_blocked(ctx: AwsContext) -> Iterator[Result]:
     One result for the account (resource: the account ARN): it passes when the account-level
     Block Public Access has all four settings on, or when every bucket has all four on itself.
     One result per bucket: it passes when each of the four settings is on at account or bucket
-    level, GetBucketPolicyStatus does not report the policy as public, and the ACL grants nothing
-    to AllUsers or AuthenticatedUsers. A public policy or ACL fails even where Block Public Access
-    currently neutralises it: removing one setting would expose the bucket.
+    level, GetBucketPolicyStatus does not report the policy as public, and the ACL grants
+    nothing to AllUsers or AuthenticatedUsers. A public policy or ACL fails even where Block
+    Public Access currently neutralises it: removing one setting would expose the bucket.
+    Whether a policy is public is AWS's own evaluation (GetBucketPolicyStatus; S3 User Guide,
+    "The meaning of public"): Principal "*" narrowed by a condition on fixed values of
+    aws:SourceVpc, aws:SourceVpce, aws:SourceAccount or aws:PrincipalOrgID is not public. A
+    grant to the LogDelivery group is not public. Not applicable: never. A failed per-bucket
+    read is an `error` for that bucket only, and, when the account-level block is incomplete
+    and no other bucket fails it, leaves the account result unknown (`error`).
     """
     account = ctx.call("s3control", "get_public_access_block", AccountId=ctx.account_id,
                        absent=NO_BLOCK)

@@ -32,6 +32,8 @@ def securityhub_enabled(ctx: AwsContext) -> Iterator[Result]:
     moto for the hub not being enabled). One result per region (resource: the hub ARN, or the
     account ARN where there is no hub). It passes when DescribeHub answers and a standard
     subscription is READY; a standard still PENDING, INCOMPLETE or FAILED does not count.
+    Fail: DescribeHub answers InvalidAccessException (not enabled), or no standard is READY.
+    Not applicable: never. Any other failed read is an `error` for the region.
     """
     hub = ctx.call("securityhub", "describe_hub", absent=NOT_SUBSCRIBED)
     if hub is None:

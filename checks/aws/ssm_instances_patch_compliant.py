@@ -39,6 +39,8 @@ def ssm_instances_patch_compliant(ctx: AwsContext) -> Iterator[Result]:
     instance, when SSM has no patch compliance for it (never scanned), or when its patch
     compliance is NON_COMPLIANT (the missing/failed counts by severity are named). A managed
     instance whose agent is not Online is named in the message.
+    Pass: Status COMPLIANT. Not applicable: instances that are not running get no result. Both
+    listings are region-wide: a failed read is an `error` for the region.
     """
     running = running_instances(ctx)
     if not running:

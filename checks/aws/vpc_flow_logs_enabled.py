@@ -40,6 +40,7 @@ def vpc_flow_logs_enabled(ctx: AwsContext) -> Iterator[Result]:
     only (they do not cover the whole VPC); a flow log whose delivery FAILED (its
     DeliverLogsErrorMessage — access error, rate limited — is named). Both reads are
     region-wide: a failed read is an `error` for the region.
+    Not applicable: never.
     """
     logs = ctx.paginate("ec2", "describe_flow_logs", "FlowLogs")
     for vpc in ctx.paginate("ec2", "describe_vpcs", "Vpcs"):
