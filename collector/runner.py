@@ -30,6 +30,7 @@ from collector.locks import Lease, ScopeGate, no_locks
 from collector.logs import log_context
 from collector.mapping import build_mapping
 from collector.model import Result, Status
+from collector.notify.service import alerts_for_run, deliver_due
 from collector.plan import Selection, params_for
 from collector.plugin import Check
 from collector.pool import ScopePool
@@ -159,13 +160,17 @@ class Runner:
             self._stop.set()
             for held in self._leases:
                 held.release()
-            digest = self.repo.finish_run(run_id, status=status, finished_at=datetime.now(UTC),
-                                          identities=tuple(sorted(set(identities))))
+            now = datetime.now(UTC)
+            digest = self.repo.finish_run(run_id, status=status, finished_at=now,
+                                          identities=tuple(sorted(set(identities))),
+                                          outbox=alerts_for_run(self.repo, run_id, status,
+                                                                settings, now))
         # sealing wrote the run's change index and sealed its digest (storage.index); the
         # chain head is now anchored outside the database (collector.anchor)
         from collector.anchor.publish import after_seal
 
         after_seal(self.repo, self.loaded.settings)
+        deliver_due(self.repo, settings, datetime.now(UTC))  # the rest retry from the outbox
         return RunOutcome(run_id, status, digest, dict(self._counts), unavailable)
 
     def _status(self, unavailable: list[UnavailableScope], collected: bool) -> RunStatus:

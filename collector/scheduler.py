@@ -33,7 +33,9 @@ from collector.plan import Selection
 from collector.runner import Runner, RunOutcome
 from collector.signals import DEFAULT_GRACE, GracefulStop, exit_now, seal_own_runs
 from config.cron import apscheduler_fields, parse_cron
+from config.settings import Settings
 from storage import Repository
+from storage.errors import StorageError
 
 log = logging.getLogger("evidence.scheduler")
 DEFAULT_MISFIRE_GRACE = 3600.0
@@ -112,12 +114,17 @@ def last_collected(repo: Repository, scan: int = 1000) -> datetime | None:
     return None
 
 
+WATCH_SECONDS = 900
+"""How often `evidence schedule` looks for missed collections and expiring accepted risks and
+delivers due alerts (collections deliver their own right after sealing)."""
+
+
 class Scheduler:
     """Runs collections on a cron, one at a time, stoppable from a signal handler."""
 
     def __init__(self, repo: Repository, make_runner: Callable[[], Runner], base: Selection,
                  expression: str, *, misfire_grace: float = DEFAULT_MISFIRE_GRACE,
-                 grace: float = DEFAULT_GRACE) -> None:
+                 grace: float = DEFAULT_GRACE, settings: Settings | None = None) -> None:
         self.repo = repo
         self.expression = expression
         self.base = base
@@ -134,6 +141,25 @@ class Scheduler:
         self.job: Job = self.scheduler.add_job(
             self._fire, cron_trigger(expression), id=JOB_ID, name="evidence collect",
             coalesce=True, max_instances=1, misfire_grace_time=max(1, int(misfire_grace)))
+        self.settings = settings
+        if settings is not None and settings.notify:
+            self.scheduler.add_job(self.watch, "interval", seconds=WATCH_SECONDS, id="watch",
+                                   name="evidence alerts", coalesce=True, max_instances=1)
+
+    def watch(self) -> None:
+        """Queue missed-collection and accepted-risk alerts, deliver what is due; never
+        raises (the schedule goes on)."""
+        if self.settings is None or self.stopping.is_set():
+            return
+        from collector.notify.service import deliver_due
+        from collector.notify.watch import watch
+
+        try:
+            now = datetime.now(UTC)
+            watch(self.repo, self.settings, now)
+            deliver_due(self.repo, self.settings, now)
+        except StorageError as exc:
+            log.warning("alerts watch skipped: %s", exc)
 
     def _fire(self) -> None:
         self.collect(slot_id(previous_fire(self.expression, datetime.now(UTC))))
@@ -195,6 +221,7 @@ class Scheduler:
             if catch_up:
                 slot = missed_slot(self.expression, now, last_collected(self.repo),
                                    timedelta(seconds=self.misfire_grace))
+            self.watch()
             if slot is not None:
                 log.info("slot %s has no run yet: collecting now", slot_id(slot))
                 self.collect(slot_id(slot))

@@ -9,7 +9,8 @@
   lists and mappings). Lists are set whole, never one item.
 - `EVIDENCE_DB_URL` (the CLI contract's name) is an alias of `EVIDENCE_DATABASE_URL`.
 - A variable that names no setting is an error, so that a typo never goes unnoticed, except
-  those in `IGNORED`, those starting with one of `IGNORED_PREFIXES`, and Kubernetes service
+  those in `IGNORED`, those starting with one of `IGNORED_PREFIXES`, those the file names as
+  holding a secret (`notify[*].*_env`), and Kubernetes service
   links (`EVIDENCE_DB_SERVICE_HOST`, `EVIDENCE_DB_PORT_5432_TCP`, ... injected for a Service
   named `evidence-db`).
 """
@@ -101,9 +102,23 @@ def _value(variable: str, text: str, annotation: Any) -> object:
     return parse_yaml(text, variable)
 
 
-def overrides_from(env: Mapping[str, str]) -> list[Override]:
-    """The overrides `env` asks for, outer keys first; `ConfigError` for a bad variable."""
-    names = {name: name for name in env if name.startswith(PREFIX) and not _ignored(name)}
+def secret_variables(document: Mapping[str, Any] | None) -> frozenset[str]:
+    """Variables the file names as holding secrets (`notify[*].url_env`, `secret_env`,
+    `password_env`): they are read by name, so they are not settings even when they start
+    with `EVIDENCE_` (e.g. `EVIDENCE_HOOK_SECRET`)."""
+    targets = (document or {}).get("notify") if isinstance(document, Mapping) else None
+    if not isinstance(targets, list):
+        return frozenset()
+    return frozenset(str(v) for t in targets if isinstance(t, Mapping)
+                     for k, v in t.items() if str(k).endswith("_env") and isinstance(v, str))
+
+
+def overrides_from(env: Mapping[str, str], secrets: frozenset[str] = frozenset()
+                   ) -> list[Override]:
+    """The overrides `env` asks for, outer keys first; `ConfigError` for a bad variable.
+    `secrets` are variables the configuration reads by name (see `secret_variables`)."""
+    names = {name: name for name in env if name.startswith(PREFIX) and not _ignored(name)
+             and name not in secrets}
     for alias, name in ALIASES.items():
         if alias in names:
             if name in names and env[name] != env[alias]:

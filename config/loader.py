@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from config.env import apply_overrides, overrides_from
+from config.env import apply_overrides, overrides_from, secret_variables
 from config.errors import ConfigError, describe, from_validation_error
 from config.settings import Settings
 from config.yamlfile import parse_yaml
@@ -110,7 +110,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     env = os.environ if env is None else env
     chosen, named_by = _choose(path, env)
     document = _read(chosen, named_by)
-    overrides = overrides_from(env)
+    overrides = overrides_from(env, secret_variables(document))
     merged = apply_overrides(document or {}, overrides, str(chosen))
     try:
         settings = Settings.model_validate(merged)

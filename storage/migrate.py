@@ -28,7 +28,7 @@ from storage.errors import StorageError
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0005"
+HEAD = "0006"
 """The newest schema revision (a test keeps it equal to the migration scripts' head). Knowing
 it without Alembic lets every command open an up-to-date database without importing Alembic."""
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

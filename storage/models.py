@@ -1,4 +1,4 @@
-"""SQLAlchemy models of the evidence database (schema revision 0005).
+"""SQLAlchemy models of the evidence database (schema revision 0006).
 
 Content-addressed tables (``blobs``, ``calls``) grow with change only. A sealed run is one
 ``runs`` row; its scopes and result sets are shared blobs (see ``storage.packing``), so an
@@ -313,6 +313,25 @@ class ResultChange(Base):
     """The result's own region when it differs from the check's (else empty)."""
 
 
+class OutboxMessage(Base):
+    """An alert waiting to be delivered (``storage.outbox``): written in the transaction that
+    seals its run, so a crash after sealing loses no alert; ``key`` is its idempotency key."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index(None, "next_at"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    target: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    body: Mapped[str] = mapped_column(Text)
+    """The message as canonical JSON (``collector.notify.message.Message.body``)."""
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    next_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When to try next; ``None`` once delivered or given up."""
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, server_default=text("''"))
+
+
 TABLES: tuple[str, ...] = (
     "blobs",
     "calls",
@@ -323,6 +342,7 @@ TABLES: tuple[str, ...] = (
     "chain_head",
     "ledger",
     "checkpoints",
+    "outbox",
 )
 """Names of the tables this schema owns (excluding ``alembic_version``)."""
 

@@ -18,13 +18,14 @@ from storage.db import make_engine, mask, one_line, parse_url, read_tx
 from storage.errors import ChainBroken, StorageError
 from storage.ledger import LedgerStore
 from storage.models import TABLES, Base
+from storage.outbox import OutboxStore
 from storage.records import ChainCheck
 from storage.runs import RunStore
 from storage.verify import ChainVerifier
 
 
 class Repository(BlobStore, RunStore, AttachmentStore, ChangeStore, LedgerStore,
-                 CheckpointStore):
+                 CheckpointStore, OutboxStore):
     """Access to one evidence database (SQLite file or PostgreSQL)."""
 
     def __init__(self, engine: Engine, display_url: str) -> None:

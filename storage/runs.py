@@ -6,7 +6,7 @@ stays ``running`` until :meth:`RunStore.reap_interrupted` seals it as ``interrup
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, insert, select, update
@@ -16,6 +16,7 @@ from storage.chain import lock_head, manifest_of, seal
 from storage.db import read_tx, write_tx
 from storage.errors import BlobNotFound, RunNotFound, RunStateError, StorageError
 from storage.models import Blob, Run, RunResult, RunScope, table_of
+from storage.outbox import Queued, queue
 from storage.records import (
     FINAL_STATUSES,
     Evidence,
@@ -155,18 +156,22 @@ class RunStore:
         status: RunStatus,
         finished_at: datetime,
         identities: Iterable[str],
+        outbox: Sequence[Queued] = (),
     ) -> str:
         """Seal a running run into the chain with a final status; return its manifest hash.
 
-        ``identities`` are stored sorted and distinct. Raises RunStateError if the run is
-        already sealed.
+        ``identities`` are stored sorted and distinct. ``outbox``: alerts about the run, queued
+        in the same transaction (a crash after sealing loses none). Raises RunStateError if the
+        run is already sealed.
         """
         if status not in FINAL_STATUSES:
             raise ValueError(f"final status must be one of {', '.join(FINAL_STATUSES)}")
         finished = to_utc(finished_at)
         ids = tuple(sorted(set(identities)))
         with write_tx(self._engine, f"sealing run {run_id}") as conn:
-            return seal(conn, run_id, status=status, finished_at=finished, identities=ids)
+            digest = seal(conn, run_id, status=status, finished_at=finished, identities=ids)
+            queue(conn, outbox)
+            return digest
 
     def reap_interrupted(
         self,

@@ -44,6 +44,7 @@ COMMANDS = {
     "diff": "collector.cli.diff:diff",
     "accept": "collector.cli.risks:accept",
     "risks": "collector.cli.risks:risks",
+    "alerts": "collector.cli.alerts:alerts",
     # (new commands are registered here, one line each: name -> "module:function")
 }
 """Every subcommand and where it is defined (its module is imported only when it is used)."""

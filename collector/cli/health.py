@@ -73,4 +73,11 @@ def health(app: AppContext, allow_partial: bool) -> int:
                     datetime.now(UTC), statuses)
     click.echo(f"evidence: {'healthy' if verdict.ok else 'unhealthy'}: {verdict.reason}",
                err=not verdict.ok)
+    if app.loaded.settings.notify:  # a missed collection is also an alert (queued once)
+        from collector.notify.service import deliver_due
+        from collector.notify.watch import watch
+
+        now = datetime.now(UTC)
+        watch(app.repo, app.loaded.settings, now)
+        deliver_due(app.repo, app.loaded.settings, now)
     return 0 if verdict.ok else 1

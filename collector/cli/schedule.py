@@ -45,4 +45,4 @@ def schedule(app: AppContext, run_now: bool, misfire_grace: float, catch_up: boo
                       gate=ScopeLocks(repo, wait=lock_wait))
 
     Scheduler(repo, make_runner, Selection(), settings.schedule, misfire_grace=misfire_grace,
-              grace=grace).serve(run_now=run_now, catch_up=catch_up)
+              grace=grace, settings=settings).serve(run_now=run_now, catch_up=catch_up)

@@ -61,24 +61,23 @@ def compare(now: Sequence[ResultRow], before: Iterable[ResultRow],
     return new, fixed
 
 
-def run_events(repo: Repository, run: RunRecord, book: RiskBook | None = None) -> list[Event]:
-    """The events of a sealed run (empty for a run still running)."""
-    if not run.sealed:
-        return []
+def run_events(repo: Repository, run: RunRecord, status: str,
+               book: RiskBook | None = None) -> list[Event]:
+    """The events of a run about to be sealed with `status` (its results are all stored)."""
     now = list(result_rows(repo, run))
     scopes = {(r.provider, r.scope) for r in repo.result_sets(run.run_id)}
     prev = previous_complete(repo, run, scopes)
     before = list(result_rows(repo, prev)) if prev is not None else []
     scopes_before = ({(rs.provider, rs.scope) for rs in repo.result_sets(prev.run_id)}
                      if prev is not None else set())
-    day = (run.finished_at or run.started_at).date()
+    day = run.started_at.date()
     new, fixed = compare(now, before, scopes_before, book, day)
     events = []
     if new:
         events.append(Event("new_failure", run.run_id, tuple(new)))
     if fixed:
         events.append(Event("fixed", run.run_id, tuple(fixed)))
-    if run.status in ("partial", "failed", "interrupted"):
+    if status in ("partial", "failed", "interrupted"):
         errors = tuple(_item(r) for r in now if r.status == "error")
         events.append(Event("run_partial", run.run_id, errors))
     return events

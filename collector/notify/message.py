@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 EVENTS = ("new_failure", "fixed", "run_partial", "collection_missed", "risk_expiring",
           "risk_expired")
@@ -29,6 +30,13 @@ class Event:
     """What it is about: a run id, a schedule slot, a risk id."""
     items: tuple[Mapping[str, str], ...] = ()
     """The resources concerned (check, resource, scope, region, message), if any."""
+    total: int | None = None
+    """How many there are when `items` holds only the first ones (a message read back from
+    the outbox); None: `items` is complete."""
+
+    @property
+    def count(self) -> int:
+        return len(self.items) if self.total is None else self.total
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ class Message:
         return {
             "id": self.key,
             "created_at": self.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "events": [{"kind": e.kind, "subject": e.subject, "count": len(e.items),
+            "events": [{"kind": e.kind, "subject": e.subject, "count": e.count,
                         "items": [dict(i) for i in e.items[:MAX_ITEMS]]}
                        for e in self.events],
         }
@@ -55,7 +63,7 @@ class Message:
         parts = []
         for e in self.events:
             label = e.kind.replace("_", " ")
-            parts.append(f"{label}: {len(e.items)} ({e.subject})" if e.items
+            parts.append(f"{label}: {e.count} ({e.subject})" if e.count
                          else f"{label} ({e.subject})")
         return "evidence: " + "; ".join(parts)
 
@@ -66,9 +74,19 @@ class Message:
             lines.append(f"{e.kind} — {e.subject}")
             for item in e.items[:limit]:
                 lines.append("  " + "  ".join(f"{k}={v}" for k, v in sorted(item.items())))
-            if len(e.items) > limit:
-                lines.append(f"  … and {len(e.items) - limit} more")
+            if e.count > min(limit, len(e.items)):
+                lines.append(f"  … and {e.count - min(limit, len(e.items))} more")
         return "\n".join(lines) + "\n"
+
+
+def from_body(target: str, body: Mapping[str, Any]) -> Message:
+    """A message as the outbox stored it (`Message.body`), ready to send again unchanged."""
+    created = datetime.strptime(str(body["created_at"]), "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=UTC)
+    events = tuple(Event(str(e["kind"]), str(e["subject"]),
+                         tuple({str(k): str(v) for k, v in i.items()} for i in e["items"]),
+                         int(e["count"])) for e in body["events"])
+    return Message(str(body["id"]), target, created, events)
 
 
 def message_key(target: str, subject: str, kinds: Iterable[str]) -> str:

@@ -52,10 +52,12 @@ class Report:
     given_up: int = 0
 
 
-def deliver(store: OutboxStore, targets: Mapping[str, Target], now: datetime) -> Report:
-    """Send every due message once; failures are rescheduled with backoff, never raised."""
+def deliver(store: OutboxStore, targets: Mapping[str, Target], now: datetime,
+            due_by: datetime | None = None) -> Report:
+    """Send every message due by `due_by` (default `now`) once; failures are rescheduled with
+    backoff from `now`, never raised."""
     sent = deferred = given_up = 0
-    for item in store.due(now):
+    for item in store.due(due_by or now):
         msg = item.message
         target = targets.get(msg.target)
         attempts = item.attempts + 1

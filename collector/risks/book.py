@@ -65,7 +65,7 @@ class RiskBook:
         return [s for s in self._states if s.in_force(today)
                 and (s.risk.expires - today).days <= within_days]
 
-    def expired_on(self, day: date) -> list[RiskState]:
-        """Risks whose last day was the day before `day` (they stopped holding on `day`)."""
+    def expired_since(self, today: date, days: int) -> list[RiskState]:
+        """Risks that ran out (not revoked) within the last `days` days, up to today."""
         return [s for s in self._states if s.revocation is None
-                and (day - s.risk.expires).days == 1]
+                and 0 < (today - s.risk.expires).days <= days]

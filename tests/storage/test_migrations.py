@@ -39,6 +39,7 @@ def test_fresh_database_is_migrated_to_head(repo: Repository) -> None:
         "chain_head": 1,
         "ledger": 0,
         "checkpoints": 0,
+        "outbox": 0,
     }
 
 
