@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from collector.cloud.base import each
 from collector.model import Result
+from collector.providers import PROVIDERS, names
 
 if TYPE_CHECKING:
     from collector.cloud.api import AwsApi, AzureApi, GcpApi
 
-__all__ = ["Check", "Param", "Registry", "Remediation", "check", "discover", "each"]
+__all__ = ["PROVIDERS", "Check", "Param", "Registry", "Remediation", "check", "discover", "each"]
 
 ENTRY_POINT_GROUP = "evidence.checks"
-PROVIDERS = ("aws", "gcp", "azure")
 Frequency = Literal["continuous", "daily", "weekly", "monthly", "quarterly", "annual"]
 Scoping = Literal["global", "regional"]
 ParamValue = int | float | str | bool | tuple[int | float | str | bool, ...]
@@ -136,7 +136,8 @@ def check(
         title, _, rest = doc.partition("\n")
         where = f"{func.__module__}.{func.__qualname__}"
         if provider not in PROVIDERS:
-            raise CheckDefinitionError(f"{where}: check id {id!r} must start with aws_|gcp_|azure_")
+            starts = "|".join(f"{name}_" for name in names())
+            raise CheckDefinitionError(f"{where}: check id {id!r} must start with {starts}")
         if not title.strip():
             raise CheckDefinitionError(f"{where}: check {id!r} needs a docstring (its title)")
         if not criteria or not permissions:
