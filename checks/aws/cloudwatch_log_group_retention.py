@@ -30,10 +30,11 @@ def cloudwatch_log_group_retention(
 
     Regional. One result per log group whose name matches `log_groups` (shell globs; every group
     by default — narrow it to the security and audit groups in evidence.yaml); resource: the
-    log group ARN. Pass: retentionInDays >= `min_days`, or no retentionInDays at all (the
-    logs DescribeLogGroups model: absent means events never expire). Fail: a shorter
-    retention. Not applicable: groups outside `log_groups` get no result. DescribeLogGroups is
-    one region-wide listing: a failed read is an `error` for the region.
+    log group ARN. Pass: retentionInDays >= `min_days` (where an account-level retention
+    policy applies, retentionPolicyName is set and retentionInDays is that policy's), or no
+    retentionInDays at all (CloudWatch Logs keeps log data indefinitely by default). Fail: a
+    shorter retention. Not applicable: groups outside `log_groups` get no result.
+    DescribeLogGroups is one region-wide listing: a failed read is an `error` for the region.
     """
     for group in ctx.paginate("logs", "describe_log_groups", "logGroups"):
         name = group["logGroupName"]
