@@ -91,3 +91,30 @@ def test_every_bucket_blocking_itself_satisfies_the_account(moto: Moto) -> None:
 
     assert results[ACCOUNT].status is Status.PASS
     assert "every bucket has all four settings on itself" in results[ACCOUNT].message
+
+
+def test_org_scoped_policy_is_not_public_authenticated_users_acl_is(moto: Moto) -> None:
+    # S3 User Guide, "The meaning of public": a policy whose wildcard principal is narrowed by
+    # fixed values of aws:PrincipalOrgID or aws:SourceVpc is not public (GetBucketPolicyStatus
+    # IsPublic false); an ACL grant to AuthenticatedUsers opens the bucket to any AWS account.
+    _block_account(moto, ALL_ON)
+    s3 = moto.client("s3")
+    s3.create_bucket(Bucket="org-bucket")
+    s3.put_bucket_policy(Bucket="org-bucket", Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::org-bucket/*",
+            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123def4"}}}]}))
+    s3.create_bucket(Bucket="acl-bucket")
+    owner = s3.get_bucket_acl(Bucket="acl-bucket")["Owner"]
+    s3.put_bucket_acl(Bucket="acl-bucket", AccessControlPolicy={"Owner": owner, "Grants": [{
+        "Grantee": {"Type": "Group",
+                    "URI": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"},
+        "Permission": "READ"}]})
+
+    results = by_resource(moto.run(s3_public_access_blocked))
+
+    assert results["arn:aws:s3:::org-bucket"].status is Status.PASS
+    acl = results["arn:aws:s3:::acl-bucket"]
+    assert acl.status is Status.FAIL
+    assert "grants READ to any AWS account (AuthenticatedUsers)" in acl.message
