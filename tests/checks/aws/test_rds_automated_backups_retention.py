@@ -39,3 +39,18 @@ def test_the_minimum_is_a_parameter(moto: Moto) -> None:
 
     assert results[f"{ARN}:db:week-db"].status is Status.FAIL
     assert results[f"{ARN}:cluster:aurora"].status is Status.FAIL
+
+
+def test_aurora_members_are_judged_through_their_cluster(moto: Moto) -> None:
+    # rds DBCluster.BackupRetentionPeriod: Aurora backs up the cluster volume; its member
+    # instances carry no retention of their own to judge (DBInstance.DBClusterIdentifier set)
+    _estate(moto)
+    moto.client("rds").create_db_instance(
+        DBInstanceIdentifier="aurora-1", DBInstanceClass="db.r5.large",
+        Engine="aurora-postgresql", DBClusterIdentifier="aurora")
+
+    results = by_resource(moto.run(rds_automated_backups_retention, params={"min_days": 10}))
+
+    assert results[f"{ARN}:cluster:aurora"].status is Status.PASS
+    assert f"{ARN}:db:aurora-1" not in results
+    assert results[f"{ARN}:db:week-db"].status is Status.FAIL
