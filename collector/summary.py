@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from collector.mapping import criteria_by_check, titles_by_check
+from collector.results import result_rows
+from collector.risks.book import RiskBook
 from storage import Repository
 from storage.records import RunRecord
 
@@ -19,12 +21,15 @@ class Tally:
     errors: int = 0
     not_applicable: int = 0
     checks: set[str] = field(default_factory=set)
+    accepted: int = 0
+    """Of `failed`, those covered by an accepted risk in force (they stay failures)."""
 
     def add(self, other: Tally) -> None:
         self.passed += other.passed
         self.failed += other.failed
         self.errors += other.errors
         self.not_applicable += other.not_applicable
+        self.accepted += other.accepted
 
     @property
     def verdict(self) -> str:
@@ -58,12 +63,18 @@ class RunSummary:
         return t
 
 
-def summarise(repo: Repository, run: RunRecord) -> RunSummary:
+def summarise(repo: Repository, run: RunRecord, risks: RiskBook | None = None) -> RunSummary:
+    """Counts per check and criterion; with `risks`, failures they cover are counted as
+    accepted too (still failures)."""
     blob = repo.get_blob(run.mapping_sha256)
     mapping, titles = criteria_by_check(blob), titles_by_check(blob)
     by_check: dict[str, Tally] = defaultdict(Tally)
     for rs in repo.result_sets(run.run_id):
         by_check[rs.check_id].add(Tally(rs.n_pass, rs.n_fail, rs.n_error, rs.n_na))
+    if risks:
+        for row in result_rows(repo, run):
+            if row.accepted_by(risks):
+                by_check[row.check_id].accepted += 1
     by_criterion: dict[str, Tally] = defaultdict(Tally)
     for check_id, tally in by_check.items():
         for crit in mapping.get(check_id, ()):

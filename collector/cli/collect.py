@@ -123,14 +123,17 @@ def run_with_progress(app: AppContext, chosen: list[Check], sel: Selection,
 def print_outcome(app: AppContext, run_id: str, fmt: str,
                   scope_errors: Sequence[UnavailableScope] = ()) -> None:
     """The run's summary on stdout: one JSON object (``--format json``) or the tables."""
+    from collector.risks.store import load_book
+
     run = app.repo.get_run(run_id)
-    summary = summarise(app.repo, run)
+    summary = summarise(app.repo, run, load_book(app.repo))
     if fmt == "json":
         total = summary.total
         click.echo(json.dumps({
             "run_id": run.run_id, "status": run.status,
             "manifest_sha256": run.manifest_sha256,
-            "pass": total.passed, "fail": total.failed, "error": total.errors,
+            "pass": total.passed, "fail": total.failed, "fail_accepted": total.accepted,
+            "error": total.errors,
             "not_applicable": total.not_applicable,
             "scope_errors": [vars(s) for s in scope_errors]}))
     else:

@@ -19,6 +19,32 @@ DEMO_ENV = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo",
             "AWS_SESSION_TOKEN": "demo", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
+DEMO_RISK = "RISK-DEMO-1"
+DEMO_SITE = "arn:aws:s3:::acme-public-website"
+
+
+def _accept_demo_risk(app: AppContext, console: Console) -> None:
+    """The demo's public website bucket fails the S3 checks by design: accept that, once."""
+    from datetime import UTC, datetime, timedelta
+
+    from collector.risks.model import AcceptedRisk, check_new
+    from collector.risks.store import load_book, record_risk
+
+    book = load_book(app.repo)
+    if any(s.risk.risk_id == DEMO_RISK for s in book):
+        return
+    now = datetime.now(UTC)
+    risk = check_new(AcceptedRisk(
+        risk_id=DEMO_RISK, check="aws_s3_public_access_blocked", resource=DEMO_SITE, provider="aws",
+        reason="public website bucket: its content is public by design",
+        approver="ciso@acme.example", approved_at=now, effective_from=now.date(),
+        expires=now.date() + timedelta(days=180),
+        ticket="https://tickets.acme.example/SEC-42"), today=now.date())
+    record_risk(app.repo, risk, book, {"recorded_by": "evidence demo"})
+    console.print(f"demo: accepted risk {DEMO_RISK} for {DEMO_SITE} (approver "
+                  f"{risk.approver}, until {risk.expires})", highlight=False)
+
+
 @click.command()
 @click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False),
               default=Path("evidence-demo.db"), show_default=True,
@@ -70,9 +96,11 @@ def demo(out: Path, progress: bool | None) -> int:
                          LoadedConfig(settings, None, config_hash(settings)))
         chosen = select_checks(app.registry, app.loaded,
                                Selection(providers=("aws", "gcp", "azure")))
+        _accept_demo_risk(app, console)
         outcome = run_with_progress(app, chosen, Selection(), progress, "table")
         console.print(f"demo: evidence stored in {out} — try: evidence --db sqlite:///{out} "
-                      "results --status fail", highlight=False)
+                      "results --status fail (remediation and accepted risks beside each "
+                      "failure), evidence risks, evidence report --format html", highlight=False)
         return exit_code(outcome, "never")
     finally:
         azure_demo.stop()

@@ -63,8 +63,9 @@ def print_summary(console: Console, summary: RunSummary, catalog: Catalog) -> No
     total = summary.total
     status = {"complete": "[green]complete[/green]", "partial": "[yellow]partial[/yellow]"}.get(
         run.status, f"[red]{run.status}[/red]")
+    accepted = f" ({total.accepted} accepted as risks)" if total.accepted else ""
     console.print(f"Run [bold]{run.run_id}[/bold] {status}: "
-                  f"{total.passed} pass, {total.failed} fail, {total.errors} error, "
+                  f"{total.passed} pass, {total.failed} fail{accepted}, {total.errors} error, "
                   f"{total.not_applicable} not applicable")
 
 
