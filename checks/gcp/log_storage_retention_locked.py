@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from checks.gcp._assets import LIST_RESOURCE, as_bool, as_int, data
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result, Status
 from collector.plugin import Remediation, check
 
@@ -30,15 +30,16 @@ DAY = 86400
     ),
 )
 def log_storage_retention_locked(
-    ctx: GcpContext, *, min_days: int = 365, require_lock: bool = True
+    ctx: GcpApi, *, min_days: int = 365, require_lock: bool = True
 ) -> Iterator[Result]:
     """Log sink destinations retain entries for at least the minimum period, under a lock.
 
     One result per distinct destination of an enabled sink (resource: the bucket's full
-    name). Cloud Storage buckets need a retention policy of at least `min_days` that is locked
-    (`retentionPolicy.isLocked`); log buckets need `retentionDays` >= `min_days` and `locked`.
-    BigQuery and Pub/Sub destinations are not applicable (their retention is not a bucket
-    setting); a destination outside the scopes read is not applicable too.
+    name). A Cloud Storage bucket passes with a retention policy of at least `min_days` that is
+    locked (`retentionPolicy.isLocked`); a log bucket passes with `retentionDays` >= `min_days`
+    and `locked`; either fails otherwise (shorter, or not locked). BigQuery and Pub/Sub
+    destinations are not applicable (their retention is not a bucket setting); a destination
+    outside the scopes read is not applicable too.
     """
     buckets = {a["name"]: a for a in ctx.assets("storage.googleapis.com/Bucket")}
     log_buckets = {_log_key(ctx, a): a for a in ctx.assets("logging.googleapis.com/LogBucket")}
@@ -73,7 +74,7 @@ def log_storage_retention_locked(
                          "Pub/Sub); retention is not evaluated", scope=scope)
 
 
-def _log_key(ctx: GcpContext, asset: Mapping[str, Any]) -> str:
+def _log_key(ctx: GcpApi, asset: Mapping[str, Any]) -> str:
     # Log bucket names may carry the project id or number: key them by id.
     parts = str(asset["name"]).removeprefix("//logging.googleapis.com/").split("/")
     if len(parts) > 1 and parts[0] == "projects":
