@@ -15,15 +15,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.cloud.base import CloudError, resource_error
 from collector.model import Result
 from collector.plugin import each
 
-Judge = Callable[[AwsContext, dict[str, Any]], Iterable[Result]]
+Judge = Callable[[AwsApi, dict[str, Any]], Iterable[Result]]
 
 
-def judge_trails(ctx: AwsContext, judge: Judge) -> Iterator[Result]:
+def judge_trails(ctx: AwsApi, judge: Judge) -> Iterator[Result]:
     """`judge(home, trail)` for every trail of the account, once each, `home` being the
     context of the trail's home region. A region whose DescribeTrails fails gives one error
     (resource: the account ARN, region: that region); the other regions' trails are judged. A

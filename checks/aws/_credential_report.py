@@ -6,14 +6,14 @@ import csv
 import io
 from datetime import datetime
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 
 NOT_READY = ("ReportInProgress", "ReportNotPresent")
 ROOT_ROW = "<root_account>"
 PERMISSIONS = ("iam:GenerateCredentialReport", "iam:GetCredentialReport")
 
 
-def credential_report(ctx: AwsContext) -> list[dict[str, str]]:
+def credential_report(ctx: AwsApi) -> list[dict[str, str]]:
     """The IAM credential report's rows (the CSV's header names as keys).
 
     Generation is asynchronous: the report is requested, then fetched, polling while AWS answers
@@ -26,7 +26,7 @@ def credential_report(ctx: AwsContext) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def user_rows(ctx: AwsContext) -> list[dict[str, str]]:
+def user_rows(ctx: AwsApi) -> list[dict[str, str]]:
     """The report's IAM-user rows (the root account's row, when present, is left out)."""
     return [row for row in credential_report(ctx) if row.get("user") != ROOT_ROW]
 

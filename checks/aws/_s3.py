@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 
 
-def bucket_names(ctx: AwsContext) -> list[str]:
+def bucket_names(ctx: AwsApi) -> list[str]:
     """Every bucket the account owns (s3:ListAllMyBuckets), in listing order."""
     return [b["Name"] for b in ctx.paginate("s3", "list_buckets", "Buckets")]
 
 
-def buckets_with(ctx: AwsContext, *operations: str) -> list[str]:
+def buckets_with(ctx: AwsApi, *operations: str) -> list[str]:
     """`bucket_names`, with each per-bucket read in `operations` fetched concurrently first."""
     names = bucket_names(ctx)
     for operation in operations:
@@ -18,7 +18,7 @@ def buckets_with(ctx: AwsContext, *operations: str) -> list[str]:
     return names
 
 
-def bucket_arn(ctx: AwsContext, name: str) -> str:
+def bucket_arn(ctx: AwsApi, name: str) -> str:
     """`arn:<partition>:s3:::<bucket>` — bucket ARNs carry neither region nor account."""
     return f"arn:{ctx.partition}:s3:::{name}"
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -33,7 +33,7 @@ KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "E
     ),
 )
 def acm_certificate_not_expiring(
-    ctx: AwsContext, *, min_days: int = 30, include_unused: bool = False
+    ctx: AwsApi, *, min_days: int = 30, include_unused: bool = False
 ) -> Iterator[Result]:
     """ACM certificates in use remain valid for more than 30 days.
 

@@ -6,34 +6,34 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from checks.aws._rds import clusters, standalone_instances
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
 MAX_LISTED = 10
 
 
-def _ebs(ctx: AwsContext) -> list[str]:
+def _ebs(ctx: AwsApi) -> list[str]:
     return [ctx.arn("ec2", f"volume/{v['VolumeId']}")
             for v in ctx.paginate("ec2", "describe_volumes", "Volumes")]
 
 
-def _efs(ctx: AwsContext) -> list[str]:
+def _efs(ctx: AwsApi) -> list[str]:
     return [f["FileSystemArn"] for f in ctx.paginate("efs", "describe_file_systems",
                                                      "FileSystems")]
 
 
-def _rds(ctx: AwsContext) -> list[str]:
+def _rds(ctx: AwsApi) -> list[str]:
     return ([c["DBClusterArn"] for c in clusters(ctx)]
             + [i["DBInstanceArn"] for i in standalone_instances(ctx)])
 
 
-def _dynamodb(ctx: AwsContext) -> list[str]:
+def _dynamodb(ctx: AwsApi) -> list[str]:
     return [ctx.arn("dynamodb", f"table/{name}")
             for name in ctx.paginate("dynamodb", "list_tables", "TableNames")]
 
 
-RESOURCES: dict[str, Callable[[AwsContext], list[str]]] = {
+RESOURCES: dict[str, Callable[[AwsApi], list[str]]] = {
     "EBS": _ebs, "EFS": _efs, "RDS": _rds, "DynamoDB": _dynamodb}
 
 
@@ -65,7 +65,7 @@ RESOURCES: dict[str, Callable[[AwsContext], list[str]]] = {
     ),
 )
 def backup_plan_retention(
-    ctx: AwsContext,
+    ctx: AwsApi,
     *,
     min_retention_days: int = 35,
     resource_types: tuple[str, ...] = ("EBS", "EFS", "RDS", "DynamoDB"),

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from checks.aws._cloudtrail import judge_trails
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -30,7 +30,7 @@ from collector.plugin import Remediation, check
     ),
 )
 def cloudtrail_cloudwatch_delivery(
-    ctx: AwsContext, *, max_delivery_age_hours: int = 24
+    ctx: AwsApi, *, max_delivery_age_hours: int = 24
 ) -> Iterator[Result]:
     """CloudTrail trails send events to CloudWatch Logs, with a delivery in the last 24 hours.
 
@@ -48,7 +48,7 @@ def cloudtrail_cloudwatch_delivery(
     """
     now = datetime.now(UTC)
 
-    def judge(home: AwsContext, trail: dict[str, Any]) -> list[Result]:
+    def judge(home: AwsApi, trail: dict[str, Any]) -> list[Result]:
         arn = trail["TrailARN"]
         group = trail.get("CloudWatchLogsLogGroupArn")
         if not group:

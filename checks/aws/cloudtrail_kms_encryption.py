@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.aws._cloudtrail import judge_trails
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -26,7 +26,7 @@ from collector.plugin import Remediation, check
         terraform='resource "aws_cloudtrail" "main" {\n  kms_key_id = aws_kms_key.trail.arn\n}',
     ),
 )
-def cloudtrail_kms_encryption(ctx: AwsContext) -> Iterator[Result]:
+def cloudtrail_kms_encryption(ctx: AwsApi) -> Iterator[Result]:
     """CloudTrail log files are encrypted with a KMS key (SSE-KMS).
 
     Once per account: every trail listed by DescribeTrails in the run's regions (a multi-region
@@ -38,7 +38,7 @@ def cloudtrail_kms_encryption(ctx: AwsContext) -> Iterator[Result]:
     DescribeTrails fails is an `error` (account ARN, that region); the other regions' trails
     are still judged.
     """
-    def judge(home: AwsContext, trail: dict[str, Any]) -> list[Result]:
+    def judge(home: AwsApi, trail: dict[str, Any]) -> list[Result]:
         key = trail.get("KmsKeyId")
         return [Result.of(trail["TrailARN"], bool(key),
                           f"log files are encrypted with KMS key {key}",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.aws._cloudtrail import judge_trails
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -25,7 +25,7 @@ from collector.plugin import Remediation, check
         terraform='resource "aws_cloudtrail" "main" {\n  enable_log_file_validation = true\n}',
     ),
 )
-def cloudtrail_log_file_validation(ctx: AwsContext) -> Iterator[Result]:
+def cloudtrail_log_file_validation(ctx: AwsApi) -> Iterator[Result]:
     """CloudTrail trails write signed digest files, so log tampering can be detected.
 
     Once per account: every trail listed by DescribeTrails in the run's regions (a multi-region
@@ -36,7 +36,7 @@ def cloudtrail_log_file_validation(ctx: AwsContext) -> Iterator[Result]:
     DescribeTrails fails is an `error` (account ARN, that region); the other regions' trails
     are still judged.
     """
-    def judge(home: AwsContext, trail: dict[str, Any]) -> list[Result]:
+    def judge(home: AwsApi, trail: dict[str, Any]) -> list[Result]:
         return [Result.of(trail["TrailARN"], bool(trail.get("LogFileValidationEnabled")),
                           "log file validation is enabled", "log file validation is disabled")]
 

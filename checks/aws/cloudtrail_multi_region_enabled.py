@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.cloud.base import CloudError
 from collector.model import Result
 from collector.plugin import Remediation, check
@@ -37,7 +37,7 @@ from collector.plugin import Remediation, check
             'enable_logging        = true\n}'),
     ),
 )
-def cloudtrail_multi_region_enabled(ctx: AwsContext) -> Iterator[Result]:
+def cloudtrail_multi_region_enabled(ctx: AwsApi) -> Iterator[Result]:
     """A multi-region CloudTrail trail is logging all read and write management events.
 
     One result for the account (resource: the account ARN), naming the trail(s) that qualify:

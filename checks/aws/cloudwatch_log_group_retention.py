@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -24,7 +24,7 @@ from collector.plugin import Remediation, check
     ),
 )
 def cloudwatch_log_group_retention(
-    ctx: AwsContext, *, min_days: int = 365, log_groups: tuple[str, ...] = ("*",)
+    ctx: AwsApi, *, min_days: int = 365, log_groups: tuple[str, ...] = ("*",)
 ) -> Iterator[Result]:
     """CloudWatch log groups retain log events for at least the minimum period (365 days).
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.cloud.base import CloudError
 from collector.model import Result
 from collector.plugin import Remediation, check
@@ -82,7 +82,7 @@ class Watched:
             'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html'),
     ),
 )
-def cloudwatch_security_event_alarms(ctx: AwsContext) -> Iterator[Result]:
+def cloudwatch_security_event_alarms(ctx: AwsApi) -> Iterator[Result]:
     """Security-relevant API activity raises a CloudWatch alarm that notifies someone.
 
     Once per account. The monitored log groups are those multi-region trails deliver to
@@ -129,7 +129,7 @@ def cloudwatch_security_event_alarms(ctx: AwsContext) -> Iterator[Result]:
                         missing)
 
 
-def _watched(ctx: AwsContext, group: str, unread: list[CloudError]) -> list[Watched]:
+def _watched(ctx: AwsApi, group: str, unread: list[CloudError]) -> list[Watched]:
     """The group's filters that feed a notifying alarm; failed reads are added to `unread`."""
     try:
         filters = ctx.paginate("logs", "describe_metric_filters", "metricFilters",
@@ -149,7 +149,7 @@ def _watched(ctx: AwsContext, group: str, unread: list[CloudError]) -> list[Watc
     return out
 
 
-def _notifies(ctx: AwsContext, alarm: dict[str, Any], unread: list[CloudError]) -> bool:
+def _notifies(ctx: AwsApi, alarm: dict[str, Any], unread: list[CloudError]) -> bool:
     if not alarm.get("ActionsEnabled", True):
         return False
     for action in alarm.get("AlarmActions") or []:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -29,7 +29,7 @@ from collector.plugin import Remediation, check
     ),
 )
 def config_recorder_all_regions(
-    ctx: AwsContext, *, global_resources_region: str = "us-east-1"
+    ctx: AwsApi, *, global_resources_region: str = "us-east-1"
 ) -> Iterator[Result]:
     """AWS Config records all supported resource types in every region the run covers.
 

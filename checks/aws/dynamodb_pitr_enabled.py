@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -27,7 +27,7 @@ from collector.plugin import Remediation, check, each
             '}\n}'),
     ),
 )
-def dynamodb_pitr_enabled(ctx: AwsContext) -> Iterator[Result]:
+def dynamodb_pitr_enabled(ctx: AwsApi) -> Iterator[Result]:
     """DynamoDB tables can be restored to any point in time (PITR is enabled).
 
     Regional. One result per table (resource: the table ARN), read with

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.cloud.base import CloudError
 from collector.model import Result
 from collector.plugin import Remediation, check, each
@@ -32,7 +32,7 @@ BLOCKING = ("block-all-sharing", "block-new-sharing")
             'https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html'),
     ),
 )
-def ebs_snapshot_not_public(ctx: AwsContext) -> Iterator[Result]:
+def ebs_snapshot_not_public(ctx: AwsApi) -> Iterator[Result]:
     """EBS snapshots cannot be restored by anyone outside the organisation.
 
     Regional. moto does not implement GetSnapshotBlockPublicAccessState; tested with recorded

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -23,7 +23,7 @@ from collector.plugin import Remediation, check
         terraform='resource "aws_ebs_encryption_by_default" "on" {\n  enabled = true\n}',
     ),
 )
-def ebs_volume_encrypted(ctx: AwsContext) -> Iterator[Result]:
+def ebs_volume_encrypted(ctx: AwsApi) -> Iterator[Result]:
     """EBS volumes are encrypted at rest, and new volumes are encrypted by default.
 
     Regional. One result per volume, attached or not (resource: the volume ARN): pass when

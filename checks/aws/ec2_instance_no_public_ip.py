@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.aws._ec2 import instance_arn, running_instances
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -30,7 +30,7 @@ ULA = ipaddress.ip_network("fc00::/7")
     ),
 )
 def ec2_instance_no_public_ip(
-    ctx: AwsContext, *, allowed: tuple[str, ...] = ()
+    ctx: AwsApi, *, allowed: tuple[str, ...] = ()
 ) -> Iterator[Result]:
     """Running EC2 instances have no public IPv4 address (nor global IPv6), except allow-listed.
 

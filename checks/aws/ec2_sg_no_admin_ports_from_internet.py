@@ -7,7 +7,7 @@ from typing import Any
 
 from checks._network import ADMIN_PORTS, describe, exposures
 from checks._network_dialects import aws_rules
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -29,7 +29,7 @@ from collector.plugin import Remediation, check, each
     ),
 )
 def ec2_sg_no_admin_ports_from_internet(
-    ctx: AwsContext, *, admin_ports: tuple[int, ...] = ADMIN_PORTS,
+    ctx: AwsApi, *, admin_ports: tuple[int, ...] = ADMIN_PORTS,
 ) -> Iterator[Result]:
     """Security groups allow no inbound traffic from the internet to administration ports.
 
@@ -49,7 +49,7 @@ def ec2_sg_no_admin_ports_from_internet(
                     judge=lambda g: [_judge(ctx, g, ports)])
 
 
-def _judge(ctx: AwsContext, group: Mapping[str, Any], ports: tuple[int, ...]) -> Result:
+def _judge(ctx: AwsApi, group: Mapping[str, Any], ports: tuple[int, ...]) -> Result:
     found = exposures(aws_rules(group), ports)
     if not found:
         lists = sorted({str(ref.get("PrefixListId")) for perm in group.get("IpPermissions") or []
@@ -63,6 +63,6 @@ def _judge(ctx: AwsContext, group: Mapping[str, Any], ports: tuple[int, ...]) ->
                      f"the internet reaches {describe(found)}")
 
 
-def _arn(ctx: AwsContext, group: Mapping[str, Any]) -> str:
+def _arn(ctx: AwsApi, group: Mapping[str, Any]) -> str:
     return str(group.get("SecurityGroupArn")
                or ctx.arn("ec2", f"security-group/{group['GroupId']}"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -38,7 +38,7 @@ CLASSIC_WEAK = {f"Protocol-{p}" for p in WEAK}
             'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html'),
     ),
 )
-def elb_tls_listeners(ctx: AwsContext) -> Iterator[Result]:
+def elb_tls_listeners(ctx: AwsApi) -> Iterator[Result]:
     """Internet-facing load balancers accept only TLS 1.2+ connections, or redirect to HTTPS.
 
     Regional; internal load balancers are out of scope (no result). Application/Network load
@@ -71,11 +71,11 @@ def elb_tls_listeners(ctx: AwsContext) -> Iterator[Result]:
                     judge=lambda lb: [_classic_verdict(ctx, lb)])
 
 
-def _classic_arn(ctx: AwsContext, lb: dict[str, Any]) -> str:
+def _classic_arn(ctx: AwsApi, lb: dict[str, Any]) -> str:
     return ctx.arn("elasticloadbalancing", f"loadbalancer/{lb['LoadBalancerName']}")
 
 
-def _v2_verdict(ctx: AwsContext, listener: dict[str, Any]) -> Result:
+def _v2_verdict(ctx: AwsApi, listener: dict[str, Any]) -> Result:
     arn, protocol, port = listener["ListenerArn"], listener.get("Protocol"), listener.get("Port")
     where = f"{protocol} listener on port {port}"
     if protocol in ENCRYPTED_V2:
@@ -108,7 +108,7 @@ def _to_https(action: dict[str, Any]) -> bool:
         action.get("RedirectConfig") or {}).get("Protocol") == "HTTPS"
 
 
-def _classic_verdict(ctx: AwsContext, lb: dict[str, Any]) -> Result:
+def _classic_verdict(ctx: AwsApi, lb: dict[str, Any]) -> Result:
     name = lb["LoadBalancerName"]
     arn = _classic_arn(ctx, lb)
     problems, seen = [], []

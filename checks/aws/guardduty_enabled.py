@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -23,7 +23,7 @@ from collector.plugin import Remediation, check
         terraform='resource "aws_guardduty_detector" "main" {\n  enable = true\n}',
     ),
 )
-def guardduty_enabled(ctx: AwsContext) -> Iterator[Result]:
+def guardduty_enabled(ctx: AwsApi) -> Iterator[Result]:
     """GuardDuty has an enabled detector in every region the run covers.
 
     Regional. One result per region (resource: the account ARN; the result's region tells the

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -29,7 +29,7 @@ HIGH = 7.0
     ),
 )
 def guardduty_high_findings_resolved(
-    ctx: AwsContext, *, max_open_days: int = 7
+    ctx: AwsApi, *, max_open_days: int = 7
 ) -> Iterator[Result]:
     """No high-severity GuardDuty finding stays open longer than the response SLA (7 days).
 
@@ -82,7 +82,7 @@ def guardduty_high_findings_resolved(
                     resource=lambda d: _detector_arn(ctx, d), judge=detector_findings)
 
 
-def _detector_arn(ctx: AwsContext, detector: str) -> str:
+def _detector_arn(ctx: AwsApi, detector: str) -> str:
     return ctx.arn("guardduty", f"detector/{detector}")
 
 

@@ -8,7 +8,7 @@ import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -33,7 +33,7 @@ FILTER = ["User", "Group", "Role", "LocalManagedPolicy"]
     ),
 )
 def iam_no_full_admin_policies(
-    ctx: AwsContext, *, users_via_groups_only: bool = True
+    ctx: AwsApi, *, users_via_groups_only: bool = True
 ) -> Iterator[Result]:
     """No attached customer-managed or inline IAM policy allows every action on every resource.
 

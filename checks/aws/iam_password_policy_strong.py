@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -32,7 +32,7 @@ from collector.plugin import Remediation, check
     ),
 )
 def iam_password_policy_strong(
-    ctx: AwsContext,
+    ctx: AwsApi,
     *,
     min_length: int = 14,
     require_symbols: bool = True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -26,7 +26,7 @@ from collector.plugin import Remediation, check
     ),
 )
 def iam_root_mfa_enabled(
-    ctx: AwsContext, *, require_hardware_mfa: bool = False
+    ctx: AwsApi, *, require_hardware_mfa: bool = False
 ) -> Iterator[Result]:
     """The AWS account's root user signs in with multi-factor authentication.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -23,7 +23,7 @@ from collector.plugin import Remediation, check
         docs='https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html',
     ),
 )
-def iam_root_no_access_keys(ctx: AwsContext) -> Iterator[Result]:
+def iam_root_no_access_keys(ctx: AwsApi) -> Iterator[Result]:
     """The AWS account's root user has no access keys.
 
     Read from the account summary (AccountAccessKeysPresent counts active and inactive root

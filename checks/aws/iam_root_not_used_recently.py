@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from checks.aws._credential_report import PERMISSIONS, ROOT_ROW, credential_report, timestamp
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -29,7 +29,7 @@ USES = (("password_last_used", "console sign-in"),
         docs='https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html',
     ),
 )
-def iam_root_not_used_recently(ctx: AwsContext, *, quiet_days: int = 90) -> Iterator[Result]:
+def iam_root_not_used_recently(ctx: AwsApi, *, quiet_days: int = 90) -> Iterator[Result]:
     """The root user has not been used (sign-in or access key) in the last 90 days.
 
     Read from the IAM credential report's <root_account> row: password_last_used and

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from checks.aws._credential_report import PERMISSIONS, timestamp, user_rows
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -30,7 +30,7 @@ from collector.plugin import Remediation, check
     ),
 )
 def iam_unused_credentials_disabled(
-    ctx: AwsContext, *, max_unused_days: int = 90
+    ctx: AwsApi, *, max_unused_days: int = 90
 ) -> Iterator[Result]:
     """IAM users have no active password or access key left unused for more than N days.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.aws._credential_report import PERMISSIONS, user_rows
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -28,7 +28,7 @@ from collector.plugin import Remediation, check
         docs='https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable.html',
     ),
 )
-def iam_user_console_mfa(ctx: AwsContext) -> Iterator[Result]:
+def iam_user_console_mfa(ctx: AwsApi) -> Iterator[Result]:
     """IAM users with a console password have an MFA device.
 
     Read from the IAM credential report (password_enabled, mfa_active). Users without a console

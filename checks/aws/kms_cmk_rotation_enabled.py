@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.cloud.base import CloudError
 from collector.model import Result
 from collector.plugin import Remediation, check, each
@@ -30,7 +30,7 @@ custom key store (AWS_CLOUDHSM, EXTERNAL_KEY_STORE) cannot rotate automatically
         terraform='resource "aws_kms_key" "main" {\n  enable_key_rotation = true\n}',
     ),
 )
-def kms_cmk_rotation_enabled(ctx: AwsContext) -> Iterator[Result]:
+def kms_cmk_rotation_enabled(ctx: AwsApi) -> Iterator[Result]:
     """Customer-managed KMS keys rotate their key material automatically.
 
     Regional. One result per key in scope (resource: the key ARN): enabled, customer-managed,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.aws._rds import PERMISSIONS, clusters, standalone_instances
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -26,7 +26,7 @@ from collector.plugin import Remediation, check
         terraform='resource "aws_db_instance" "main" {\n  backup_retention_period = 7\n}',
     ),
 )
-def rds_automated_backups_retention(ctx: AwsContext, *, min_days: int = 7) -> Iterator[Result]:
+def rds_automated_backups_retention(ctx: AwsApi, *, min_days: int = 7) -> Iterator[Result]:
     """RDS databases keep automated backups for at least the minimum retention period.
 
     Regional. One result per DB cluster and per DB instance outside a cluster (cluster members

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.aws._rds import PERMISSIONS, clusters, instances, tag_map
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -25,7 +25,7 @@ from collector.plugin import Remediation, check
         terraform='resource "aws_db_instance" "main" {\n  multi_az = true\n}',
     ),
 )
-def rds_multi_az(ctx: AwsContext, *, production_tags: tuple[str, ...] = ()) -> Iterator[Result]:
+def rds_multi_az(ctx: AwsApi, *, production_tags: tuple[str, ...] = ()) -> Iterator[Result]:
     """Production RDS databases are deployed across more than one Availability Zone.
 
     Regional. One result per DB cluster and per DB instance outside a cluster (resource: its

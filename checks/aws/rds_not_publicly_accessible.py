@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.aws._rds import instances
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -27,7 +27,7 @@ from collector.plugin import Remediation, check
         terraform='resource "aws_db_instance" "main" {\n  publicly_accessible = false\n}',
     ),
 )
-def rds_not_publicly_accessible(ctx: AwsContext) -> Iterator[Result]:
+def rds_not_publicly_accessible(ctx: AwsApi) -> Iterator[Result]:
     """RDS DB instances are not publicly accessible.
 
     Regional. One result per DB instance, cluster members included (public accessibility is set

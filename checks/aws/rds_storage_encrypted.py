@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.aws._rds import PERMISSIONS, clusters, standalone_instances
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -26,7 +26,7 @@ from collector.plugin import Remediation, check
         terraform='resource "aws_db_instance" "main" {\n  storage_encrypted = true\n}',
     ),
 )
-def rds_storage_encrypted(ctx: AwsContext) -> Iterator[Result]:
+def rds_storage_encrypted(ctx: AwsApi) -> Iterator[Result]:
     """RDS databases encrypt their storage at rest.
 
     Regional. One result per DB cluster and per DB instance outside a cluster (resource: its

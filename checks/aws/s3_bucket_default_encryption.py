@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.aws._s3 import bucket_arn, buckets_with
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -31,7 +31,7 @@ KMS_ALGORITHMS = {"aws:kms": "SSE-KMS", "aws:kms:dsse": "DSSE-KMS"}
         docs='https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html',
     ),
 )
-def s3_bucket_default_encryption(ctx: AwsContext, *, require_kms: bool = False) -> Iterator[Result]:
+def s3_bucket_default_encryption(ctx: AwsApi, *, require_kms: bool = False) -> Iterator[Result]:
     """S3 buckets encrypt new objects at rest by default.
 
     Since January 2023 S3 encrypts every new object with SSE-S3 when a bucket has no explicit

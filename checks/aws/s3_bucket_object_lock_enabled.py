@@ -6,7 +6,7 @@ import fnmatch
 from collections.abc import Iterator
 
 from checks.aws._s3 import bucket_arn, bucket_names
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -31,7 +31,7 @@ NO_LOCK = ("ObjectLockConfigurationNotFoundError",)
     ),
 )
 def s3_bucket_object_lock_enabled(
-    ctx: AwsContext, *, buckets: tuple[str, ...] = ("*",)
+    ctx: AwsApi, *, buckets: tuple[str, ...] = ("*",)
 ) -> Iterator[Result]:
     """Audit-log and backup S3 buckets are write-once (Object Lock with default retention).
 

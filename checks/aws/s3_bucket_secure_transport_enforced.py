@@ -8,7 +8,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from checks.aws._s3 import bucket_arn, buckets_with
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -33,7 +33,7 @@ BOOL_OPERATORS = ("bool", "boolifexists")
             'https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit'),
     ),
 )
-def s3_bucket_secure_transport_enforced(ctx: AwsContext) -> Iterator[Result]:
+def s3_bucket_secure_transport_enforced(ctx: AwsApi) -> Iterator[Result]:
     """S3 bucket policies deny every request made without TLS (aws:SecureTransport false).
 
     Global; one result per bucket (resource: the bucket ARN). Pass: Deny statements of the

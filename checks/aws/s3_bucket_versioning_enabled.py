@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.aws._s3 import bucket_arn, buckets_with
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -28,7 +28,7 @@ from collector.plugin import Remediation, check, each
             'versioning_configuration { status = "Enabled" }\n}'),
     ),
 )
-def s3_bucket_versioning_enabled(ctx: AwsContext) -> Iterator[Result]:
+def s3_bucket_versioning_enabled(ctx: AwsApi) -> Iterator[Result]:
     """S3 buckets keep prior versions of objects (versioning is enabled).
 
     Every bucket is judged: which buckets hold business or log data cannot be told from the

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks.aws._s3 import bucket_arn, buckets_with
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result, Status
 from collector.plugin import Remediation, check, each
 
@@ -51,7 +51,7 @@ PUBLIC_GROUPS = {
             'restrict_public_buckets = true\n}'),
     ),
 )
-def s3_public_access_blocked(ctx: AwsContext) -> Iterator[Result]:
+def s3_public_access_blocked(ctx: AwsApi) -> Iterator[Result]:
     """S3 Block Public Access is on and no bucket is made public by its policy or ACL.
 
     One result for the account (resource: the account ARN): it passes when the account-level

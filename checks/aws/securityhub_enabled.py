@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -25,7 +25,7 @@ NOT_SUBSCRIBED = ("InvalidAccessException",)
         docs='https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-enable.html',
     ),
 )
-def securityhub_enabled(ctx: AwsContext) -> Iterator[Result]:
+def securityhub_enabled(ctx: AwsApi) -> Iterator[Result]:
     """Security Hub is enabled, with at least one security standard, in every region in use.
 
     Regional. moto does not implement GetEnabledStandards; tested with recorded responses (and

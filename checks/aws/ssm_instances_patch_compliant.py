@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.aws._ec2 import instance_arn, running_instances
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -30,7 +30,7 @@ PATCH = [{"Key": "ComplianceType", "Values": ["Patch"], "Type": "EQUAL"}]
         docs='https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager.html',
     ),
 )
-def ssm_instances_patch_compliant(ctx: AwsContext) -> Iterator[Result]:
+def ssm_instances_patch_compliant(ctx: AwsApi) -> Iterator[Result]:
     """Running EC2 instances are managed by Systems Manager and patch compliant.
 
     Regional. moto does not implement DescribeInstanceInformation or

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from collector.cloud.aws import AwsContext
+from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -29,7 +29,7 @@ TRAFFIC = ("ALL", "REJECT")
             '= "ALL"\n}'),
     ),
 )
-def vpc_flow_logs_enabled(ctx: AwsContext) -> Iterator[Result]:
+def vpc_flow_logs_enabled(ctx: AwsApi) -> Iterator[Result]:
     """Every VPC has an active flow log capturing all or rejected traffic, delivering.
 
     Regional. One result per VPC (resource: the VPC ARN). Pass: a flow log whose ResourceId is

@@ -1,1 +1,1 @@
-"""Azure checks: one file per check, over an `AzureContext` (Resource Graph, ARM, MS Graph)."""
+"""Azure checks: one file per check, over an `AzureApi` (Resource Graph, ARM, MS Graph)."""

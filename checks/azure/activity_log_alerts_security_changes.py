@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.azure._util import GRAPH, props
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -46,7 +46,7 @@ OPERATIONS = (
     ),
 )
 def activity_log_alerts_security_changes(
-    ctx: AzureContext, *, operations: tuple[str, ...] = OPERATIONS
+    ctx: AzureApi, *, operations: tuple[str, ...] = OPERATIONS
 ) -> Iterator[Result]:
     """Enabled activity log alerts notify someone of security-relevant changes.
 

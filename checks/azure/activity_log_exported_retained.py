@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.cloud.base import CloudError
 from collector.model import Result
 from collector.plugin import Remediation, check
@@ -42,7 +42,7 @@ DELETE_AFTER = ("daysAfterModificationGreaterThan", "daysAfterCreationGreaterTha
     ),
 )
 def activity_log_exported_retained(
-    ctx: AzureContext, *, min_days: int = 365,
+    ctx: AzureApi, *, min_days: int = 365,
     categories: tuple[str, ...] = ("Administrative", "Security", "Policy", "Alert"),
 ) -> Iterator[Result]:
     """The subscription's activity log is exported with the required categories and kept a year.
@@ -90,7 +90,7 @@ def activity_log_exported_retained(
     yield Result.failed(ctx.subscription_resource, "; ".join(findings))
 
 
-def _retention(ctx: AzureContext, p: dict[str, Any]) -> tuple[int | None, str]:
+def _retention(ctx: AzureApi, p: dict[str, Any]) -> tuple[int | None, str]:
     """Days the best destination keeps logs (0 = forever, None = unknown) and which one."""
     found: list[tuple[int, str]] = []
     if p.get("workspaceId"):

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.azure._util import GRAPH, props, tls_at_least_12
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -31,7 +31,7 @@ API = "2023-01-01"
         docs='https://learn.microsoft.com/azure/app-service/configure-ssl-bindings#enforce-https',
     ),
 )
-def app_service_https_tls12(ctx: AzureContext) -> Iterator[Result]:
+def app_service_https_tls12(ctx: AzureApi) -> Iterator[Result]:
     """App Service apps accept only HTTPS, with TLS 1.2 or later, and no plain FTP.
 
     One result per app (web and function apps). Passes when httpsOnly is true (Resource Graph)
@@ -44,7 +44,7 @@ def app_service_https_tls12(ctx: AzureContext) -> Iterator[Result]:
                     judge=lambda site: _judge(ctx, site))
 
 
-def _judge(ctx: AzureContext, site: dict[str, Any]) -> Iterator[Result]:
+def _judge(ctx: AzureApi, site: dict[str, Any]) -> Iterator[Result]:
     conf = (ctx.arm(f"{site['id']}/config/web", API) or {}).get("properties") or {}
     problems = []
     if props(site).get("httpsOnly") is not True:

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from checks.azure._util import GRAPH, props
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -32,7 +32,7 @@ GEO = ("Geo", "GeoZone")
         docs='https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-backup-restore',
     ),
 )
-def db_geo_redundant_backup(ctx: AzureContext, *, min_days: int = 7) -> Iterator[Result]:
+def db_geo_redundant_backup(ctx: AzureApi, *, min_days: int = 7) -> Iterator[Result]:
     """Database backups are geo-redundant and kept at least the minimum number of days.
 
     One result per server or database. PostgreSQL and MySQL flexible servers pass with

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.azure._util import GRAPH, props, tls_at_least_12
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -34,7 +34,7 @@ API = {PG.lower(): "2022-12-01", MYSQL.lower(): "2023-12-30"}
             'https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-ssl-tls'),
     ),
 )
-def db_tls_enforced(ctx: AzureContext) -> Iterator[Result]:
+def db_tls_enforced(ctx: AzureApi) -> Iterator[Result]:
     """Database servers require TLS 1.2 or later and refuse unencrypted connections.
 
     One result per server. Azure SQL servers pass with minimalTlsVersion 1.2 or later (absent
@@ -51,7 +51,7 @@ def db_tls_enforced(ctx: AzureContext) -> Iterator[Result]:
                     judge=lambda s: _flexible(ctx, s))
 
 
-def _flexible(ctx: AzureContext, server: dict[str, Any]) -> Iterator[Result]:
+def _flexible(ctx: AzureApi, server: dict[str, Any]) -> Iterator[Result]:
     api = API[str(server["type"]).lower()]
     pg = str(server["type"]).lower() == PG.lower()
     secure = _param(ctx, server["id"], "require_secure_transport", api)
@@ -66,6 +66,6 @@ def _flexible(ctx: AzureContext, server: dict[str, Any]) -> Iterator[Result]:
                     f"secure transport required; {name} {versions}", "; ".join(problems))
 
 
-def _param(ctx: AzureContext, server: str, name: str, api: str) -> str:
+def _param(ctx: AzureApi, server: str, name: str, api: str) -> str:
     conf = ctx.arm(f"{server}/configurations/{name}", api, absent=("ResourceNotFound",)) or {}
     return str((conf.get("properties") or {}).get("value") or "")

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from checks.azure._util import GRAPH, props
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -26,7 +26,7 @@ PLANS = ("VirtualMachines", "SqlServers", "SqlServerVirtualMachines",
         docs='https://learn.microsoft.com/azure/defender-for-cloud/enable-enhanced-security',
     ),
 )
-def defender_plans_enabled(ctx: AzureContext, *, plans: tuple[str, ...] = PLANS
+def defender_plans_enabled(ctx: AzureApi, *, plans: tuple[str, ...] = PLANS
                            ) -> Iterator[Result]:
     """Microsoft Defender for Cloud plans are on (Standard tier) for the workloads in scope.
 

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -34,7 +34,7 @@ and High, or all three)."""
         docs='https://learn.microsoft.com/azure/defender-for-cloud/configure-email-notifications',
     ),
 )
-def defender_security_contacts(ctx: AzureContext) -> Iterator[Result]:
+def defender_security_contacts(ctx: AzureApi) -> Iterator[Result]:
     """Security alerts reach people: a contact e-mail, High-severity notifications, owners.
 
     One result for the subscription (ARM securityContacts, api-version 2023-12-01-preview).

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -35,7 +35,7 @@ EXCLUSIONS = ("excludeUsers", "excludeGroups", "excludeRoles")
             'https://learn.microsoft.com/entra/identity/conditional-access/policy-all-users-mfa-strength'),
     ),
 )
-def entra_mfa_enforced(ctx: AzureContext, *,
+def entra_mfa_enforced(ctx: AzureApi, *,
                        allowed_exclusions: tuple[str, ...] = ()) -> Iterator[Result]:
     """Entra ID requires multi-factor authentication of every user on every cloud app.
 

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.azure._util import GRAPH
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -31,7 +31,7 @@ API = "2023-07-01"
         docs='https://learn.microsoft.com/azure/key-vault/keys/how-to-configure-key-rotation',
     ),
 )
-def keyvault_key_rotation_expiry(ctx: AzureContext) -> Iterator[Result]:
+def keyvault_key_rotation_expiry(ctx: AzureApi) -> Iterator[Result]:
     """Key Vault keys have a rotation policy and an expiry; secrets have an expiry.
 
     Read through ARM (management plane: names, attributes and rotation policies, never secret
@@ -45,7 +45,7 @@ def keyvault_key_rotation_expiry(ctx: AzureContext) -> Iterator[Result]:
                     judge=lambda v: list(_judge(ctx, v)))
 
 
-def _judge(ctx: AzureContext, vault: dict[str, Any]) -> Iterator[Result]:
+def _judge(ctx: AzureApi, vault: dict[str, Any]) -> Iterator[Result]:
     for key in ctx.arm_list(f"{vault['id']}/keys", API):
         p = key.get("properties") or {}
         if not _enabled(p):

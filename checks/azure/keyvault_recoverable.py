@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from checks.azure._util import GRAPH, props
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -22,7 +22,7 @@ from collector.plugin import Remediation, check
         docs='https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview',
     ),
 )
-def keyvault_recoverable(ctx: AzureContext) -> Iterator[Result]:
+def keyvault_recoverable(ctx: AzureApi) -> Iterator[Result]:
     """Key vaults keep deleted keys and secrets recoverable (soft delete and purge protection).
 
     One result per vault (Resource Graph). Passes when soft delete is on (it is unless

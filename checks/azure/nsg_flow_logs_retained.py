@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from checks.azure._util import GRAPH, props
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -31,7 +31,7 @@ NSGS, VNETS = "Microsoft.Network/networkSecurityGroups", "Microsoft.Network/virt
         docs='https://learn.microsoft.com/azure/network-watcher/nsg-flow-logs-manage',
     ),
 )
-def nsg_flow_logs_retained(ctx: AzureContext, *, min_days: int = 90) -> Iterator[Result]:
+def nsg_flow_logs_retained(ctx: AzureApi, *, min_days: int = 90) -> Iterator[Result]:
     """Network Watcher runs in every region in use and flow logs are kept long enough.
 
     One failing result per region with NSGs or virtual networks but no Network Watcher

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks._network import ADMIN_PORTS, describe, exposures
 from checks._network_dialects import azure_rules
 from checks.azure._util import GRAPH, props
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -28,7 +28,7 @@ from collector.plugin import Remediation, check
     ),
 )
 def nsg_no_admin_ports_from_internet(
-    ctx: AzureContext, *, admin_ports: tuple[int, ...] = ADMIN_PORTS
+    ctx: AzureApi, *, admin_ports: tuple[int, ...] = ADMIN_PORTS
 ) -> Iterator[Result]:
     """Network security groups allow no inbound traffic from the internet to admin ports.
 

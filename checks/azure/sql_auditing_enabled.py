@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.azure._util import GRAPH
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -29,7 +29,7 @@ API = "2021-11-01"
         docs='https://learn.microsoft.com/azure/azure-sql/database/auditing-setup',
     ),
 )
-def sql_auditing_enabled(ctx: AzureContext, *, min_days: int = 90) -> Iterator[Result]:
+def sql_auditing_enabled(ctx: AzureApi, *, min_days: int = 90) -> Iterator[Result]:
     """Azure SQL servers audit database events and keep the audit log long enough.
 
     One result per SQL server (ARM auditingSettings/default). Passes when state is Enabled and
@@ -42,7 +42,7 @@ def sql_auditing_enabled(ctx: AzureContext, *, min_days: int = 90) -> Iterator[R
                     judge=lambda s: _judge(ctx, s, min_days))
 
 
-def _judge(ctx: AzureContext, server: dict[str, Any], min_days: int) -> Iterator[Result]:
+def _judge(ctx: AzureApi, server: dict[str, Any], min_days: int) -> Iterator[Result]:
     audit = ctx.arm(f"{server['id']}/auditingSettings/default", API) or {}
     p = audit.get("properties") or {}
     if p.get("state") != "Enabled":

@@ -5,7 +5,7 @@ from ipaddress import IPv4Address
 from typing import Any
 
 from checks.azure._util import GRAPH, props
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -29,7 +29,7 @@ API = "2021-11-01"
         docs='https://learn.microsoft.com/azure/azure-sql/database/firewall-configure',
     ),
 )
-def sql_no_public_firewall(ctx: AzureContext, *, max_addresses: int = 65536) -> Iterator[Result]:
+def sql_no_public_firewall(ctx: AzureApi, *, max_addresses: int = 65536) -> Iterator[Result]:
     """Azure SQL servers are not open to the internet through their firewall.
 
     One result per SQL server. Passes when public network access is Disabled (firewall rules
@@ -41,7 +41,7 @@ def sql_no_public_firewall(ctx: AzureContext, *, max_addresses: int = 65536) -> 
                     judge=lambda s: _judge(ctx, s, max_addresses))
 
 
-def _judge(ctx: AzureContext, server: dict[str, Any], max_addresses: int) -> Iterator[Result]:
+def _judge(ctx: AzureApi, server: dict[str, Any], max_addresses: int) -> Iterator[Result]:
     if props(server).get("publicNetworkAccess") == "Disabled":
         yield Result.passed(server["id"], "public network access is disabled")
         return

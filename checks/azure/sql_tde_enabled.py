@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.azure._util import GRAPH, parent_of
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -31,7 +31,7 @@ API = "2021-11-01"
             'https://learn.microsoft.com/azure/azure-sql/database/transparent-data-encryption-tde-overview'),
     ),
 )
-def sql_tde_enabled(ctx: AzureContext, *, require_cmk: bool = False) -> Iterator[Result]:
+def sql_tde_enabled(ctx: AzureApi, *, require_cmk: bool = False) -> Iterator[Result]:
     """Azure SQL user databases are encrypted at rest with transparent data encryption.
 
     One result per user database (master is excluded). Passes when the TDE state is Enabled
@@ -45,7 +45,7 @@ def sql_tde_enabled(ctx: AzureContext, *, require_cmk: bool = False) -> Iterator
                     judge=lambda db: _judge(ctx, db, require_cmk))
 
 
-def _judge(ctx: AzureContext, db: dict[str, Any], require_cmk: bool) -> Iterator[Result]:
+def _judge(ctx: AzureApi, db: dict[str, Any], require_cmk: bool) -> Iterator[Result]:
     tde = ctx.arm(f"{db['id']}/transparentDataEncryption/current", API) or {}
     state = (tde.get("properties") or {}).get("state") or "unknown"
     problems = [] if state == "Enabled" else [f"TDE is {state}"]

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from checks.azure._util import GRAPH, props
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -26,7 +26,7 @@ from collector.plugin import Remediation, check
             'https://learn.microsoft.com/azure/storage/common/customer-managed-keys-configure-existing-account'),
     ),
 )
-def storage_cmk_encryption(ctx: AzureContext) -> Iterator[Result]:
+def storage_cmk_encryption(ctx: AzureApi) -> Iterator[Result]:
     """Storage accounts encrypt data with a customer-managed key in Key Vault.
 
     One result per storage account (Resource Graph). Azure Storage always encrypts with

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from checks.azure._util import GRAPH, props
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -27,7 +27,7 @@ from collector.plugin import Remediation, check
     ),
 )
 def storage_no_public_blob_access(
-    ctx: AzureContext, *, require_network_restriction: bool = True
+    ctx: AzureApi, *, require_network_restriction: bool = True
 ) -> Iterator[Result]:
     """Storage accounts allow no anonymous blob access and deny network access by default.
 

@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from checks.azure._util import GRAPH, props, tls_at_least_12
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -24,7 +24,7 @@ from collector.plugin import Remediation, check
         docs='https://learn.microsoft.com/azure/storage/common/storage-require-secure-transfer',
     ),
 )
-def storage_secure_transfer_and_tls12(ctx: AzureContext) -> Iterator[Result]:
+def storage_secure_transfer_and_tls12(ctx: AzureApi) -> Iterator[Result]:
     """Storage accounts accept only HTTPS (secure transfer) with TLS 1.2 or later.
 
     One result per storage account (Resource Graph). Passes when supportsHttpsTrafficOnly is

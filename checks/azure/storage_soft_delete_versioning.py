@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.azure._util import GRAPH
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
 
@@ -33,7 +33,7 @@ BLOB_KINDS = ("StorageV2", "BlobStorage", "BlockBlobStorage", "Storage")
     ),
 )
 def storage_soft_delete_versioning(
-    ctx: AzureContext, *, min_days: int = 7, require_versioning: bool = True
+    ctx: AzureApi, *, min_days: int = 7, require_versioning: bool = True
 ) -> Iterator[Result]:
     """Storage accounts keep deleted blobs and containers recoverable and version blobs.
 
@@ -49,7 +49,7 @@ def storage_soft_delete_versioning(
                     judge=lambda a: _judge(ctx, a, min_days, require_versioning))
 
 
-def _judge(ctx: AzureContext, account: dict[str, Any], min_days: int,
+def _judge(ctx: AzureApi, account: dict[str, Any], min_days: int,
            require_versioning: bool) -> Iterator[Result]:
     svc = ctx.arm(f"{account['id']}/blobServices/default", API) or {}
     p = svc.get("properties") or {}

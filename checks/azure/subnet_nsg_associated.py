@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from checks.azure._util import GRAPH, props
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -26,7 +26,7 @@ EXEMPT = ("GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet
             'https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works'),
     ),
 )
-def subnet_nsg_associated(ctx: AzureContext, *, exempt: tuple[str, ...] = EXEMPT
+def subnet_nsg_associated(ctx: AzureApi, *, exempt: tuple[str, ...] = EXEMPT
                           ) -> Iterator[Result]:
     """Every subnet is associated with a network security group.
 

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.azure._util import GRAPH, props
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.cloud.base import CloudError
 from collector.model import Result
 from collector.plugin import Remediation, check
@@ -33,7 +33,7 @@ RISKY_USERS = ("/v1.0/users?$filter=userType eq 'Guest' or accountEnabled eq fal
     ),
 )
 def subscription_owner_hygiene(
-    ctx: AzureContext, *, min_owners: int = 2, max_owners: int = 3
+    ctx: AzureApi, *, min_owners: int = 2, max_owners: int = 3
 ) -> Iterator[Result]:
     """Subscriptions have 2-3 Owners, no guest or disabled account holds a role, no custom Owner.
 

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checks.azure._util import GRAPH, props
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -32,7 +32,7 @@ PROTECTED = ("Protected", "IRPending")
         docs='https://learn.microsoft.com/azure/backup/backup-azure-vms-first-look-arm',
     ),
 )
-def vm_backup_enabled(ctx: AzureContext, *, min_days: int = 7) -> Iterator[Result]:
+def vm_backup_enabled(ctx: AzureApi, *, min_days: int = 7) -> Iterator[Result]:
     """Every virtual machine is backed up by Azure Backup, keeping restore points long enough.
 
     One result per VM (Resource Graph's recovery services table). Passes when it is a

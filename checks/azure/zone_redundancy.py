@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 from checks.azure._util import GRAPH, props
-from collector.cloud.azure import AzureContext
+from collector.cloud.api import AzureApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -29,7 +29,7 @@ REDUNDANT = ("ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS")
         docs='https://learn.microsoft.com/azure/reliability/availability-zones-overview',
     ),
 )
-def zone_redundancy(ctx: AzureContext) -> Iterator[Result]:
+def zone_redundancy(ctx: AzureApi) -> Iterator[Result]:
     """Storage survives a zone failure and database servers run with high availability.
 
     One result each (Resource Graph). Storage accounts pass with SKU replication ZRS, GRS,

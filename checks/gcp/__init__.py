@@ -1,1 +1,1 @@
-"""GCP checks: each reads Cloud Asset Inventory through `GcpContext.assets` (organisation-wide)."""
+"""GCP checks: each reads Cloud Asset Inventory through `GcpApi.assets` (organisation-wide)."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result, Status
 
 LIST_RESOURCE = "cloudasset.assets.listResource"
@@ -25,7 +25,7 @@ def data(asset: Mapping[str, Any]) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def verdict(ctx: GcpContext, asset: Mapping[str, Any], ok: bool, passed: str,
+def verdict(ctx: GcpApi, asset: Mapping[str, Any], ok: bool, passed: str,
             failed: str) -> Result:
     """Pass/fail about one asset, attributed to its project (or org/folder)."""
     return Result(str(asset["name"]), Status.PASS if ok else Status.FAIL,
@@ -103,7 +103,7 @@ def metadata_value(metadata: object, key: str) -> str | None:
     return None
 
 
-def enabled_services(ctx: GcpContext) -> dict[str, set[str]]:
+def enabled_services(ctx: GcpApi) -> dict[str, set[str]]:
     """Project node (`projects/N`) -> the APIs enabled in it (Service Usage assets whose
     `state` is ENABLED; serviceusage.v1 Service.state: a service without a state is unknown,
     not enabled)."""

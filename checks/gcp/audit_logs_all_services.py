@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from checks.gcp._assets import LIST_IAM_POLICY, LIST_RESOURCE, NODES, lineage, node_of, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -29,7 +29,7 @@ REQUIRED = ("ADMIN_READ", "DATA_READ", "DATA_WRITE")
         docs='https://cloud.google.com/logging/docs/audit/configure-data-access',
     ),
 )
-def audit_logs_all_services(ctx: GcpContext) -> Iterator[Result]:
+def audit_logs_all_services(ctx: GcpApi) -> Iterator[Result]:
     """Every project records admin-read, data-read and data-write audit logs for all services.
 
     One result per active project (resource: the project's full name; scope: its id). The

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, data, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -24,7 +24,7 @@ from collector.plugin import Remediation, check
         docs='https://cloud.google.com/bigquery/docs/customer-managed-encryption',
     ),
 )
-def bigquery_dataset_cmek(ctx: GcpContext) -> Iterator[Result]:
+def bigquery_dataset_cmek(ctx: GcpApi) -> Iterator[Result]:
     """BigQuery datasets encrypt new tables with a customer-managed Cloud KMS key by default.
 
     One result per dataset (resource: its full name). Passes when

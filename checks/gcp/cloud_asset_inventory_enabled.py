@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, enabled_services, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -24,7 +24,7 @@ API = "cloudasset.googleapis.com"
         docs='https://cloud.google.com/asset-inventory/docs/set-up',
     ),
 )
-def cloud_asset_inventory_enabled(ctx: GcpContext) -> Iterator[Result]:
+def cloud_asset_inventory_enabled(ctx: GcpApi) -> Iterator[Result]:
     """Every project has the Cloud Asset Inventory API enabled (asset and change history).
 
     One result per active project (resource: its full name). Passes when the project's

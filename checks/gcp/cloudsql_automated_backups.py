@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, as_bool, as_int, data, is_primary_sql, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -26,7 +26,7 @@ from collector.plugin import Remediation, check
         docs='https://cloud.google.com/sql/docs/postgres/backup-recovery/backups',
     ),
 )
-def cloudsql_automated_backups(ctx: GcpContext, *, min_retained_backups: int = 7
+def cloudsql_automated_backups(ctx: GcpApi, *, min_retained_backups: int = 7
                                ) -> Iterator[Result]:
     """Cloud SQL instances take automated backups with point-in-time recovery.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, data, is_primary_sql, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -24,7 +24,7 @@ from collector.plugin import Remediation, check
         docs='https://cloud.google.com/sql/docs/postgres/high-availability',
     ),
 )
-def cloudsql_high_availability(ctx: GcpContext) -> Iterator[Result]:
+def cloudsql_high_availability(ctx: GcpApi) -> Iterator[Result]:
     """Cloud SQL instances are regional (HA) and managed instance groups span several zones.
 
     One result per primary Cloud SQL instance (passes when `settings.availabilityType` is

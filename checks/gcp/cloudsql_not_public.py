@@ -6,7 +6,7 @@ import ipaddress
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, data, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -51,7 +51,7 @@ def admits_internet(values: list[str]) -> list[str]:
         docs='https://cloud.google.com/sql/docs/postgres/authorize-networks',
     ),
 )
-def cloudsql_not_public(ctx: GcpContext, *, require_private_ip: bool = False) -> Iterator[Result]:
+def cloudsql_not_public(ctx: GcpApi, *, require_private_ip: bool = False) -> Iterator[Result]:
     """Cloud SQL instances authorise no network covering the whole internet.
 
     One result per instance. Fails when the instance has a public IPv4 address

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, as_bool, data, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -26,7 +26,7 @@ ENCRYPTED = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
         docs='https://cloud.google.com/sql/docs/postgres/configure-ssl-instance',
     ),
 )
-def cloudsql_ssl_required(ctx: GcpContext) -> Iterator[Result]:
+def cloudsql_ssl_required(ctx: GcpApi) -> Iterator[Result]:
     """Cloud SQL instances accept only encrypted (TLS) connections.
 
     One result per instance (resource: its full name). Passes when

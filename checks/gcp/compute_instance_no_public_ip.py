@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, data, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -29,7 +29,7 @@ from collector.plugin import Remediation, check
             'https://cloud.google.com/compute/docs/ip-addresses/reserve-static-external-ip-address#unassign'),
     ),
 )
-def compute_instance_no_public_ip(ctx: GcpContext, *, allowed: tuple[str, ...] = ()
+def compute_instance_no_public_ip(ctx: GcpApi, *, allowed: tuple[str, ...] = ()
                                   ) -> Iterator[Result]:
     """Compute Engine instances have no external IP address unless allow-listed.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, ORGANIZATION, by_node, data, lineage, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -28,7 +28,7 @@ TOPICS = ("SECURITY", "ALL")
         docs='https://cloud.google.com/resource-manager/docs/managing-notification-contacts',
     ),
 )
-def essential_contacts_security(ctx: GcpContext) -> Iterator[Result]:
+def essential_contacts_security(ctx: GcpApi) -> Iterator[Result]:
     """The organisation and every project have a contact for security notifications.
 
     One result for the organisation (when in scope) and one per active project. Essential

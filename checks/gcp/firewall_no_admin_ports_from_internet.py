@@ -8,7 +8,7 @@ from typing import Any
 from checks._network import ADMIN_PORTS, describe, exposures
 from checks._network_dialects import gcp_rules
 from checks.gcp._assets import LIST_RESOURCE, data
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result, Status
 from collector.plugin import Remediation, check
 
@@ -31,7 +31,7 @@ COMPUTE = "//compute.googleapis.com/"
     ),
 )
 def firewall_no_admin_ports_from_internet(
-    ctx: GcpContext, *, admin_ports: tuple[int, ...] = ADMIN_PORTS
+    ctx: GcpApi, *, admin_ports: tuple[int, ...] = ADMIN_PORTS
 ) -> Iterator[Result]:
     """VPC firewall rules allow no ingress from the internet to administration ports.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, data, duration_seconds, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -24,7 +24,7 @@ from collector.plugin import Remediation, check
         docs='https://cloud.google.com/kms/docs/rotate-key',
     ),
 )
-def kms_key_rotation(ctx: GcpContext, *, max_days: int = 90) -> Iterator[Result]:
+def kms_key_rotation(ctx: GcpApi, *, max_days: int = 90) -> Iterator[Result]:
     """Cloud KMS encryption keys rotate automatically at least every `max_days` days.
 
     One result per ENCRYPT_DECRYPT CryptoKey (resource: its full name). Passes when

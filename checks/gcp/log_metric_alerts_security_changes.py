@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from checks.gcp._assets import LIST_RESOURCE, by_node, data, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -41,7 +41,7 @@ GCP benchmark 2.4-2.11 filters, compared without whitespace and case)."""
         docs='https://cloud.google.com/logging/docs/logs-based-metrics/charts-and-alerts',
     ),
 )
-def log_metric_alerts_security_changes(ctx: GcpContext) -> Iterator[Result]:
+def log_metric_alerts_security_changes(ctx: GcpApi) -> Iterator[Result]:
     """Each project alerts on ownership, audit, role, network, bucket IAM and SQL changes.
 
     One result per active project (resource: its full name). A change of `CHANGES` is covered

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from checks.gcp._assets import LIST_RESOURCE, data, lineage, node_of, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -29,7 +29,7 @@ DESTINATIONS = ("storage.googleapis.com/", "bigquery.googleapis.com/", "logging.
         docs='https://cloud.google.com/logging/docs/export/configure_export_v2',
     ),
 )
-def logging_sink_all_logs(ctx: GcpContext) -> Iterator[Result]:
+def logging_sink_all_logs(ctx: GcpApi) -> Iterator[Result]:
     """Every project exports all its log entries through a sink with an empty filter.
 
     One result per active project (resource: the project's full name). A project passes when

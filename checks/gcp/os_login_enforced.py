@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, as_bool, data, metadata_value, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -24,7 +24,7 @@ from collector.plugin import Remediation, check
         docs='https://cloud.google.com/compute/docs/oslogin/set-up-oslogin',
     ),
 )
-def os_login_enforced(ctx: GcpContext, *, require_2fa: bool = False) -> Iterator[Result]:
+def os_login_enforced(ctx: GcpApi, *, require_2fa: bool = False) -> Iterator[Result]:
     """OS Login is enabled for every project and not turned off on any instance.
 
     One result per Compute Engine project setting (compute.googleapis.com/Project assets:

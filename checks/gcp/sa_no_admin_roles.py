@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_IAM_POLICY, LIST_RESOURCE, NODES, data, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -33,7 +33,7 @@ def is_admin_role(role: str) -> bool:
         docs='https://cloud.google.com/iam/docs/best-practices-service-accounts',
     ),
 )
-def sa_no_admin_roles(ctx: GcpContext) -> Iterator[Result]:
+def sa_no_admin_roles(ctx: GcpApi) -> Iterator[Result]:
     """User-managed service accounts hold no owner, editor or administrator role.
 
     One result per service account of the scope (ServiceAccount assets; Google-managed

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from checks.gcp._assets import LIST_RESOURCE, data, parse_time, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -25,7 +25,7 @@ from collector.plugin import Remediation, check
         docs='https://cloud.google.com/iam/docs/best-practices-for-managing-service-account-keys',
     ),
 )
-def sa_user_managed_keys(ctx: GcpContext, *, max_age_days: int = 90) -> Iterator[Result]:
+def sa_user_managed_keys(ctx: GcpApi, *, max_age_days: int = 90) -> Iterator[Result]:
     """User-managed service account keys are younger than the maximum age.
 
     One result per user-managed key (ServiceAccountKey assets, resource: the key's full

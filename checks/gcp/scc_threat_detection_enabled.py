@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, data, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result, Status
 from collector.plugin import Remediation, check
 
@@ -28,7 +28,7 @@ SERVICES = ("event-threat-detection", "security-health-analytics")
         docs='https://cloud.google.com/security-command-center/docs/activate-scc-services',
     ),
 )
-def scc_threat_detection_enabled(ctx: GcpContext) -> Iterator[Result]:
+def scc_threat_detection_enabled(ctx: GcpApi) -> Iterator[Result]:
     """Event Threat Detection and Security Health Analytics are effectively enabled.
 
     One result per Security Command Center service setting of those two services in the scope

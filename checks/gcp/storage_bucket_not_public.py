@@ -16,7 +16,7 @@ from checks.gcp._assets import (
     node_of,
     verdict,
 )
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -39,7 +39,7 @@ CONSTRAINT = "constraints/storage.publicAccessPrevention"
     ),
 )
 def storage_bucket_not_public(
-    ctx: GcpContext, *, require_public_access_prevention: bool = True
+    ctx: GcpApi, *, require_public_access_prevention: bool = True
 ) -> Iterator[Result]:
     """Cloud Storage buckets grant nothing to allUsers and enforce public access prevention.
 

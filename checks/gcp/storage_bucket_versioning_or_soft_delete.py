@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, as_bool, as_int, data, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -22,7 +22,7 @@ from collector.plugin import Remediation, check
         docs='https://cloud.google.com/storage/docs/soft-delete',
     ),
 )
-def storage_bucket_versioning_or_soft_delete(ctx: GcpContext) -> Iterator[Result]:
+def storage_bucket_versioning_or_soft_delete(ctx: GcpApi) -> Iterator[Result]:
     """Cloud Storage buckets keep deleted objects: object versioning or soft delete is on.
 
     One result per bucket. Passes when `versioning.enabled` is true or the soft-delete policy

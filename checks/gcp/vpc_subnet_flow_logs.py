@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from checks.gcp._assets import LIST_RESOURCE, as_bool, data, verdict
-from collector.cloud.gcp import GcpContext
+from collector.cloud.api import GcpApi
 from collector.model import Result
 from collector.plugin import Remediation, check
 
@@ -26,7 +26,7 @@ EXEMPT = ("REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD
         docs='https://cloud.google.com/vpc/docs/using-flow-logs',
     ),
 )
-def vpc_subnet_flow_logs(ctx: GcpContext) -> Iterator[Result]:
+def vpc_subnet_flow_logs(ctx: GcpApi) -> Iterator[Result]:
     """VPC subnets record flow logs.
 
     One result per subnet (resource: its full name), except proxy-only, Private Service
