@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NewType
-
-ResourceId = NewType("ResourceId", str)
-"""ARN (AWS), full resource name (GCP) or resource id (Azure) of what a result is about."""
 
 
 class Status(StrEnum):

@@ -2,7 +2,11 @@
 
 Every method opens its own connection from the engine's pool and commits (or rolls back)
 before returning; nothing is cached between calls. Methods are grouped by noun in mixins:
-:class:`storage.blobs.BlobStore` (blobs, calls) and :class:`storage.runs.RunStore` (runs).
+:class:`storage.blobs.BlobStore` (blobs, calls), :class:`storage.runs.RunStore` (runs),
+:class:`storage.attachments.AttachmentStore` (attachments), :class:`storage.changes.ChangeStore`
+(the change index), :class:`storage.ledger.LedgerStore` (the ledger),
+:class:`storage.checkpoints.CheckpointStore` (checkpoints) and
+:class:`storage.outbox.OutboxStore` (the alert outbox).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The auditor bundle: export (one module per format), signing and offline verification.
 
-See design.md, "Contract — bundle", for the layout; :mod:`collector.export.export` writes it and
-:mod:`collector.export.verify` checks it.
+:mod:`collector.export.export` writes a bundle (its layout is described to the auditor by the
+README.txt inside it, :mod:`collector.export.readme`) and :mod:`collector.export.verify` checks it.
 """

@@ -23,8 +23,6 @@ COMPRESS_LEVEL = 6
 """Deflate level of every member."""
 FILE_MODE = 0o100644
 """Unix mode of every member: a regular file, rw-r--r--."""
-LARGE_MEMBER = 1 << 30
-"""Members that may exceed this many bytes are written with a ZIP64 header from the start."""
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*$")
 """Names a bundle may contain: relative, ``/``-separated, no ``..``, no spaces or quotes (so

@@ -113,12 +113,3 @@ def print_checks(console: Console, checks: Sequence[Check]) -> None:
         params = ", ".join(f"{p.name}={p.default!r}" for p in c.params) or "-"
         table.add_row(c.id, c.title, ", ".join(c.criteria), c.scoping, params, c.origin)
     console.print(table)
-
-
-def print_criteria(console: Console, rows: Iterable[tuple[str, str, str, Sequence[str]]]) -> None:
-    table = Table(title="SOC 2 criteria and the checks covering them", title_justify="left")
-    for col in ("Criterion", "Category", "Title", "Checks"):
-        table.add_column(col, overflow="fold")
-    for cid, category, title, checks in rows:
-        table.add_row(cid, category, title, ", ".join(checks) or "[dim]none[/dim]")
-    console.print(table)

@@ -27,7 +27,6 @@ from config.cron import parse_cron
 from storage.attachments import AttachmentRecord
 
 CoverageStatus = Literal["automated", "attached", "partial", "none"]
-STATUSES: tuple[CoverageStatus, ...] = ("automated", "attached", "partial", "none")
 
 WINDOW_DAYS = {"continuous": 1, "daily": 1, "weekly": 7, "monthly": 31, "quarterly": 92,
                "annual": 366}
