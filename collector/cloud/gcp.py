@@ -193,10 +193,9 @@ def _send(client: asset_v1.AssetServiceClient, scope: str, asset_type: str, cont
 
 
 def _forget(exc: BaseException) -> None:
-    """Drop the tracebacks of a handled (already classified) exception and of its causes.
-
+    """Drop the tracebacks of a handled (already classified) exception and of its causes:
     api_core's retry keeps the failed call's exception in a local of a frame on that
-    exception's own traceback: a cycle through this module's frames that would hold the scope
+    exception's own traceback, a cycle through this module's frames that would hold the scope
     (its memo) until the garbage collector happens to run."""
     todo: list[BaseException | None] = [exc]
     seen: set[int] = set()
