@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from collector.cli.context import AppContext
 from collector.cli.errors import EXIT_FAILING, EXIT_OK, EXIT_PARTIAL, UserError
-from collector.cli.params import Seconds
+from collector.cli.params import PROVIDER, Seconds
 from collector.cloud.base import UnavailableScope
 from collector.locks import ScopeLocks
 from collector.output.tables import print_summary, stdout_console
@@ -56,7 +56,7 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--region", "regions", multiple=True, metavar="REGION",
               help="Only these regions (repeatable); global checks always run.")
 @click.option("--provider", "providers", multiple=True,
-              type=click.Choice(["aws", "gcp", "azure"]), help="Only these providers.")
+              type=PROVIDER, help="Only these providers.")
 @click.option("--fail-on", type=click.Choice(["fail", "never"]), default="never",
               show_default=True, help="fail: exit 1 when any check fails.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",

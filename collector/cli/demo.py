@@ -95,7 +95,7 @@ def demo(out: Path, progress: bool | None) -> int:
         app = AppContext(None, f"sqlite:///{out}",
                          LoadedConfig(settings, None, config_hash(settings)))
         chosen = select_checks(app.registry, app.loaded,
-                               Selection(providers=("aws", "gcp", "azure")))
+                               Selection(providers=("aws", "gcp", "azure")))  # what it serves
         _accept_demo_risk(app, console)
         outcome = run_with_progress(app, chosen, Selection(), progress, "table")
         console.print(f"demo: evidence stored in {out} — try: evidence --db sqlite:///{out} "

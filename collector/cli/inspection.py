@@ -7,6 +7,7 @@ import sys
 import click
 
 from collector.cli.context import AppContext
+from collector.cli.params import PROVIDER
 from collector.mapping import effective_criteria
 from collector.output.machine import write_csv, write_json_lines
 from collector.output.tables import (
@@ -74,7 +75,7 @@ def results(app: AppContext, run_id: str, fmt: str, statuses: tuple[str, ...],
 
 
 @click.command()
-@click.option("--provider", type=click.Choice(["aws", "gcp", "azure"]), default=None)
+@click.option("--provider", type=PROVIDER, default=None)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.pass_obj

@@ -56,3 +56,25 @@ class Seconds(click.ParamType):
             self.fail(f"{value!r} is not a number of seconds from {self.minimum:g} to "
                       f"{self.maximum:g}", param, ctx)
         return seconds
+
+
+class ProviderChoice(click.Choice):
+    """One of the registered providers (collector.providers), read when the command runs, so a
+    provider registered by a plug-in appears in `--help` and is accepted without core edits."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from collector.providers import names
+
+        return names()
+
+    @choices.setter
+    def choices(self, value: object) -> None:  # click's __init__ assigns it; the registry wins
+        pass
+
+
+PROVIDER = ProviderChoice()
+"""`--provider NAME` of the registered providers."""

@@ -6,11 +6,11 @@ import click
 
 from collector.cli.context import AppContext
 from collector.cli.errors import UserError
-from collector.permissions import aws, azure, gcp
+from collector.cli.params import PROVIDER
 
 
 @click.command()
-@click.option("--provider", type=click.Choice(["aws", "gcp", "azure"]), default="aws",
+@click.option("--provider", type=PROVIDER, default="aws",
               show_default=True)
 @click.option("--check", "check_globs", multiple=True, metavar="GLOB",
               help="Only the permissions of these checks (repeatable) [default: all selected "
@@ -34,16 +34,6 @@ def permissions(app: AppContext, provider: str, check_globs: tuple[str, ...]) ->
     chosen = app.registry.select(check_globs or cfg.include, cfg.exclude, [provider])
     if not chosen:
         raise UserError(f"no {provider} check matches the selection (see `evidence checks`)")
-    if provider == "aws":
-        click.echo(aws.render(chosen, organization=app.loaded.settings.aws.organization))
-        return
-    if provider == "gcp":
-        gcp_settings = app.loaded.settings.gcp
-        click.echo(gcp.render(chosen, scopes=gcp_settings.scopes if gcp_settings else ()))
-        return
-    if provider == "azure":
-        az = app.loaded.settings.azure
-        subs = az.subscriptions if az is not None and az.subscriptions != "all" else ()
-        click.echo(azure.render(chosen, subscriptions=subs))
-        return
-    raise UserError(f"permissions for {provider} are not available in this version")
+    from collector.providers import get
+
+    click.echo(get(provider).permissions(chosen, app.loaded.settings))

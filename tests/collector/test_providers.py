@@ -140,3 +140,19 @@ def test_a_check_of_an_unregistered_provider_is_refused() -> None:
         def toy_anything(ctx: object) -> Iterator[Result]:
             """Never registered."""
             yield from ()
+
+
+def test_the_cli_offers_a_registered_provider(toy: Provider,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.support.cli import run_cli
+
+    for command in ("checks", "collect", "permissions"):
+        shown = run_cli(capsys, command, "--help")
+        assert "aws|gcp|azure|toy" in shown.out, command
+    listed = run_cli(capsys, "checks", "--provider", "toy", "--format", "json")
+    assert listed.code == 0 and listed.out == ""  # accepted; no toy check installed here
+    perms = run_cli(capsys, "permissions", "--provider", "toy")
+    assert perms.code == 2 and "no toy check matches" in perms.err
+    providers.unregister("toy")
+    gone = run_cli(capsys, "permissions", "--provider", "toy")
+    assert gone.code == 2 and "'toy' is not one of" in gone.err
