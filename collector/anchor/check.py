@@ -9,20 +9,18 @@ rewritten, fails with :class:`storage.errors.AnchorMismatch` naming the checkpoi
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from collector.anchor.checkpoint import problem, signature_of, signed_bytes
+from collector.anchor.files import MAX_ANCHOR_BYTES, AnchorFileError, read_checkpoint_file
+from collector.anchor.signature import key_problem
 from storage import Repository
 from storage.errors import AnchorMismatch
 
-MAX_FILE_BYTES = 64 << 20
-
-
-class AnchorFileError(ValueError):
-    """The anchor file cannot be read or holds a malformed line (one line)."""
+MAX_FILE_BYTES = MAX_ANCHOR_BYTES
+__all__ = ["AnchorCheck", "AnchorFileError", "read_checkpoints", "signature_problem",
+           "verify_database"]
 
 
 @dataclass(frozen=True)
@@ -36,53 +34,24 @@ class AnchorCheck:
 
 
 def read_checkpoints(path: Path) -> list[dict[str, Any]]:
-    """The checkpoints of a JSON-lines anchor file, in file order; AnchorFileError naming the
-    line for a malformed one."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise AnchorFileError(f"{path}: larger than {MAX_FILE_BYTES >> 20} MB")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise AnchorFileError(f"{path}: cannot read it ({e})") from e
-    out: list[dict[str, Any]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            parsed = json.loads(line)
-        except (ValueError, RecursionError) as e:
-            raise AnchorFileError(f"{path}:{number}: not JSON ({e})") from e
-        bad = problem(parsed)
-        if bad is not None:
-            raise AnchorFileError(f"{path}:{number}: {bad}")
-        out.append(parsed)
-    return out
+    """The checkpoints of an anchor file (JSON lines, or one checkpoint object), in file order;
+    AnchorFileError naming the file and line for an unreadable file or a malformed line (see
+    :mod:`collector.anchor.files`: a FIFO, device or oversized file is refused unread)."""
+    return read_checkpoint_file(path, MAX_FILE_BYTES)
 
 
 def signature_problem(checkpoint: dict[str, Any], public_pem: bytes | None) -> str | None:
-    """Why a checkpoint's signature does not hold (``None`` when it does, or when it is unsigned
-    and no key is required)."""
-    from collector.export.signing import (
-        SigningKeyError,
-        fingerprint,
-        load_public,
-        signature_holds,
-    )
+    """Why a checkpoint's signature does not hold (``None`` when it does, or when no key is
+    given: without a key to check against, a signature is not checked)."""
+    from collector.export.signing import SigningKeyError, load_public
 
-    sig = signature_of(checkpoint)
     if public_pem is None:
-        return None  # without a key to check against, a signature is not checked
+        return None
     try:
         key = load_public(public_pem, "the public key")
     except SigningKeyError as e:
         return str(e)
-    if sig is None:
-        return "it is not signed, but a public key was given"
-    if checkpoint["public_key_sha256"] != fingerprint(key):
-        return "it was signed by another key"
-    if not signature_holds(key, sig, signed_bytes(checkpoint)):
-        return "its signature does not hold"
-    return None
+    return key_problem(checkpoint, key)
 
 
 def verify_database(repo: Repository, checkpoints: list[dict[str, Any]],

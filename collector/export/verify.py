@@ -26,8 +26,9 @@ import stat
 import struct
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -60,6 +61,8 @@ class Verified:
     embedded_key: bool
     """True when the signature was checked against the key manifest.json carries (no
     --public-key given): integrity, but not who signed it."""
+    header: dict[str, Any] = field(default_factory=dict)
+    """manifest.json's ``kind``, ``period``, ``chain`` and ``checkpoint``, once all held."""
 
 
 class BundleVerifier:
@@ -112,7 +115,7 @@ class BundleVerifier:
             if got is not None:
                 runs[path] = got
         head, count = check_chain(man.runs, runs, man.head_sha256, man.anchor_prev_sha256)
-        return Verified(len(man.files), count, fp is not None, fp, head, embedded)
+        return Verified(len(man.files), count, fp is not None, fp, head, embedded, man.header)
 
     def _member(self, info: zipfile.ZipInfo, sha: str, size: int) -> RunFile | None:
         """Stream one listed member: its size and sha256 must be what manifest.json says; a

@@ -13,7 +13,7 @@ import base64
 import binascii
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -51,6 +51,8 @@ class Manifest:
     key_sha256: str | None
     """The signer's key fingerprint the manifest records; None when unsigned."""
     key_pem: str | None
+    header: dict[str, Any] = field(default_factory=dict)
+    """``kind``, ``period``, ``chain`` and ``checkpoint`` as checked (for ``--checkpoint``)."""
 
 
 def parse(body: bytes | bytearray, members: int, limits: Limits) -> Manifest:
@@ -131,7 +133,8 @@ class _Schema:
         if "checkpoint" in top and top["checkpoint"] is not None:
             self.checkpoint(top["checkpoint"])
         head, anchor, runs = self.chain(top["chain"])
-        return Manifest(self.files(top["files"]), runs, head, anchor, key_sha, key_pem)
+        header = {k: top.get(k) for k in ("kind", "period", "chain", "checkpoint")}
+        return Manifest(self.files(top["files"]), runs, head, anchor, key_sha, key_pem, header)
 
     def chain(self, value: Any) -> tuple[str, str | None, tuple[ChainEntry, ...]]:
         chain = self.obj(value, "chain", {"head_sha256", "head_run_id", "anchor_prev_sha256",
