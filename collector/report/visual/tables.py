@@ -25,7 +25,16 @@ def cell(value: object, cls: str = "") -> str:
 def ncell(value: object, shown: str | None = None, cls: str = "n") -> str:
     """A numeric cell: ``shown`` (default: the value) and the exact value in ``data-v``."""
     text = "" if value is None else str(value) if shown is None else shown
-    return f'<td class="{cls}" data-v="{esc(json.dumps(value))}">{esc(text)}</td>'
+    return f'<td class="{cls}" data-v="{esc(jtext(value))}">{esc(text)}</td>'
+
+
+def jtext(value: object) -> str:
+    """``value`` as ``report --format json`` writes it (``null``, ``true``, ``12``, ``0.5``)."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(value)
 
 
 def rate(value: object) -> str:
@@ -119,22 +128,33 @@ def unknown(e: Obj) -> str:
 
 
 def exceptions(rows: Sequence[Obj]) -> str:
-    """Every exception interval, chronologically."""
+    """Every exception interval, chronologically (a year holds tens of thousands: the texts
+    that repeat, such as ids, times and messages, are escaped once)."""
+    seen: dict[object, str] = {}
+
+    def e_(value: object) -> str:
+        found = seen.get(value)
+        if found is None:
+            found = seen[value] = esc(value)
+        return found
+
     out = []
     for e in rows:
         end, cls = ending(e)
         risk = e.get("accepted_risk")
-        where = " ".join(str(e.get(k, "")) for k in ("provider", "scope", "region"))
+        check, rid = e_(e["check_id"]), e_(e["resource_id"])
+        where = e_(f"{e.get('provider', '')} {e.get('scope', '')} {e.get('region', '')}")
+        first = e_(e["first_seen"]) + (" (carried in)" if e.get("carried_in") else "")
+        seconds = int(e["duration_s"])
+        spans = unknown(e)
         out.append(
-            f'<tr class="exception" data-check="{esc(e["check_id"])}" '
-            f'data-resource="{esc(e["resource_id"])}">'
-            f"<td><code>{esc(e['check_id'])}</code></td>"
-            f"<td><code>{esc(e['resource_id'])}</code><br><span class=\"muted\">{esc(where)}"
-            "</span></td>"
-            + cell(str(e["first_seen"]) + (" (carried in)" if e.get("carried_in") else ""))
-            + cell(end, cls) + ncell(e.get("duration_s"), span_text(int(e["duration_s"])))
-            + cell(unknown(e), "unknown" if e.get("unknown") else "")
-            + cell(risk or "", "accepted" if risk else "") + cell(e.get("message")) + "</tr>")
+            f'<tr class="exception" data-check="{check}" data-resource="{rid}">'
+            f'<td><code>{check}</code></td><td><code>{rid}</code><br><span class="muted">'
+            f'{where}</span></td><td>{first}</td><td class="{cls}">{e_(end)}</td>'
+            f'<td class="n" data-v="{seconds}">{span_text(seconds)}</td>'
+            + (f'<td class="unknown">{esc(spans)}</td>' if spans else "<td></td>")
+            + (f'<td class="accepted">{e_(risk)}</td>' if risk else "<td></td>")
+            + f"<td>{e_(e.get('message') or '')}</td></tr>")
     return table(("Check", "Resource", "First seen failing", "Fixed at", "Time to fix",
                   "Unknown", "Accepted risk", "Message"), out, "exc")
 
