@@ -4,7 +4,8 @@ For every sealed run, in ``chain_seq`` order: the sequence has no gap, ``prev_sh
 the previous run's manifest hash, the manifest recomputed from what the run keeps (its packed
 contents, result indexes and timings; or, sealed before revision 0004, its rows and stored
 manifest bytes) hashes to its ``manifest_sha256``, and every blob it references (result sets,
-call lists, and through them every call and response) exists and hashes to its key.
+call lists, and through them every call and response; the recorded criteria mapping and
+controls when stored) exists and hashes to its key.
 Then the chain head must name the last sealed run, and no run may have a final status without
 being sealed. Then the records chained beside the runs: the ledger (``storage.ledger``) holds,
 still holds the head each run sealed, and the attachments table matches it; and every sealed
@@ -138,7 +139,22 @@ class ChainVerifier:
         for result in results:
             where = f"{result.check_id} in {result.provider}/{result.scope}/{result.region}"
             self._check_blob(result.result_set_sha256, f"the result set of {where}")
+        self._check_mapping(run.mapping_sha256)
         return run
+
+    def _check_mapping(self, sha: str) -> None:
+        """The criteria mapping a run recorded (criteria per check, criteria overrides and the
+        controls in force; its hash is in the manifest) must hash to its key. An absent one is
+        not judged here (runs stored without one through the storage API); readers need it and
+        stop with BlobNotFound."""
+        if sha in self._good_blobs:
+            return
+        try:
+            found = read_blob(self._conn, sha)
+        except StorageError as e:
+            raise _Broken(f"the criteria mapping and controls it recorded: {e}") from e
+        if found is not None:
+            self._good_blobs.add(sha)
 
     def _describe_change(self, run_id: str, recomputed: dict[str, Any]) -> str:
         """Name which manifest fields no longer match the sealed manifest."""
