@@ -14,8 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from collector.export.html import render_report
+from collector.report.period import build_period_report
+from collector.report.visual.page import CSP
+from config.criteria import load_catalog
+from config.settings import Settings
+from storage import Repository
 from tests.collector.export.cdp import Browser
-from tests.collector.export.conftest import Estate
+from tests.collector.export.conftest import END, START, Estate
+from tests.collector.report.pages import look, same_numbers
 from tests.support.browser import find_chromium, skip_reason
 
 VISIBLE = """JSON.stringify([...document.querySelectorAll('%s')]
@@ -73,3 +80,30 @@ def test_console_errors_are_caught(browser: Browser, tmp_path: Path) -> None:
     errors = browser.errors()
     assert any("boom" in e for e in errors)
     assert len(errors) >= 2
+
+
+def test_summary_page_from_the_report_model(estate: Estate, tmp_path: Path) -> None:
+    """render_report: the bundle's page drawn from the period report with the visual
+    components, its numbers equal to the report's JSON form, in Chromium at 1400 px."""
+    why = skip_reason()
+    if why is not None:
+        pytest.skip(f"browser test skipped: {why}")
+    with Repository.open(estate.url) as repo:
+        report = build_period_report(repo, load_catalog(), Settings(), START, END)
+    page = render_report(report, "0.1.0", attachments=("CC1.1: policy.pdf",)).decode()
+    assert CSP in page and "<script" not in page and "evidence 0.1.0" in page
+    assert "SOC 2 Type II evidence, 2026-01-01 to 2026-01-06" in page
+    assert "SOC 2 Type I evidence as of 2026-01-06" in render_report(
+        report, "0.1.0", type1=True).decode()
+    exe = find_chromium()
+    assert exe is not None
+    b = Browser(exe, tmp_path / "profile", timeout=120)
+    try:
+        b.call("Emulation.setDeviceMetricsOverride", {"width": 1400, "height": 1000,
+                                                      "deviceScaleFactor": 1, "mobile": False})
+        seen = look(b, page, tmp_path, "summary")
+    finally:
+        b.close()
+    same_numbers(seen, json.loads(json.dumps(report.to_dict())))
+    drawn = {bar["check"] for bar in seen["intervals"]}
+    assert drawn == {check for check, _ in estate.history.ever_failed}

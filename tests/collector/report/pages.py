@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import json
+from collections import Counter
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -80,3 +82,73 @@ def requested(browser: Browser) -> list[str]:
     """Every URL the page asked for."""
     return [e["params"]["request"]["url"] for e in browser.events
             if e.get("method") == "Network.requestWillBeSent"]
+
+
+def look(browser: Browser, page: str, tmp_path: Path, name: str) -> dict[str, Any]:
+    """Open ``page`` (saved as ``name``.html under tmp_path) and check what every visual page
+    must hold: no console error, nothing fetched, no horizontal overflow at 1400 px; save the
+    screenshots; return what the page shows (``read_back``)."""
+    path = tmp_path / f"{name}.html"
+    path.write_text(page)
+    browser.open(path.as_uri())
+    seen = read_back(browser)
+    assert browser.errors() == []
+    assert requested(browser) == [path.as_uri()], "the page loads nothing else"
+    assert seen["scrollWidth"] <= WIDTH, "horizontal overflow at 1400 px"
+    screenshots(browser, tmp_path / f"{name}.png", tmp_path / f"{name}-print.png")
+    assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+    assert (tmp_path / f"{name}-print.png").stat().st_size > 10_000
+    return seen
+
+
+def same_numbers(seen: dict[str, Any], data: dict[str, Any]) -> None:
+    """Every number the page shows is the JSON report's."""
+    exc = data["exceptions"]
+    assert seen["facts"]["collections"] == data["collections"]
+    assert seen["facts"]["collections_complete"] == data["collections_complete"]
+    assert seen["facts"]["exceptions"] == len(exc)
+    for c in data["criteria"]:
+        cov = c["coverage"]
+        assert seen["criteria"][c["id"]] == [cov["pass_rate"], cov["failed"], cov["gap_days"],
+                                             cov["exceptions"], cov["open_exceptions"]], c["id"]
+    for c in data["checks"]:
+        cov = c["coverage"]
+        assert seen["checks"][c["id"]] == [cov["pass_rate"], cov["failed"], cov["errors"],
+                                           cov["exceptions"], cov["open_exceptions"]], c["id"]
+    assert seen["rows"] == len(exc)
+    by_key = {(e["check_id"], e["resource_id"], e["first_seen"]): e for e in exc}
+    for bar in seen["intervals"]:
+        e = by_key[(bar["check"], bar["resource"], bar["firstSeen"])]
+        assert bar["fixedAt"] == (e["fixed_at"] or "open")
+        assert int(bar["durationS"]) == e["duration_s"]
+        assert int(bar["unknownS"]) == e["unknown_s"]
+        assert bar.get("acceptedRisk") == e.get("accepted_risk")
+    groups = {(e["check_id"], e["resource_id"], e["provider"], e["scope"], e["region"])
+              for e in exc}
+    if exc:
+        assert int(seen["more"]["shown"]) + int(seen["more"]["more"]) == len(groups)
+    if "daily" in data:
+        daily = data["daily"]["criteria"]
+        assert seen["daily"] == daily
+        for crit, rects in seen["drawn"].items():
+            assert "".join(s * n for s, n, _, _ in rects) == daily[crit]
+            for (_, _, x, w), (_, _, x2, _) in pairwise(rects):
+                assert abs(x + w - x2) < 0.01, "runs are drawn edge to edge"
+        assert seen["legend"] == {k: v for k, v in Counter("".join(daily.values())).items()
+                                  if k in seen["legend"]}
+    if "time_to_fix" in data:
+        fixed = [t for t in data["time_to_fix"] if t["median_s"] is not None]
+        assert [(r["criterion"], json.loads(r["medianS"]), json.loads(r["p90S"]),
+                 json.loads(r["fixed"])) for r in seen["ttf"]] == [
+            (t["criterion"], t["median_s"], t["p90_s"], t["fixed"]) for t in fixed]
+    if data["categories"] and isinstance(data["categories"][0], dict):
+        assert [(r["category"], json.loads(r["criteria"]), json.loads(r["evidenced"]),
+                 json.loads(r["coverage"])) for r in seen["cats"]] == [
+            (c["category"], c["criteria"], c["evidenced"], c["coverage"])
+            for c in data["categories"]]
+    progress = data.get("progress")
+    if progress and progress["in_progress"]:
+        assert seen["banner"] == (f"period in progress: {progress['elapsed_days']} of "
+                                  f"{progress['total_days']} days elapsed")
+    else:
+        assert seen["banner"] == ""
