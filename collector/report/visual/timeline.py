@@ -9,6 +9,7 @@ first, then the longest; the rest are counted ("N more") and all are in the exce
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -37,20 +38,31 @@ def span_text(seconds: float) -> str:
     return f"{seconds / 86400:.1f} d"
 
 
-def rows_of(exceptions: Sequence[Mapping[str, Any]]) -> list[Row]:
-    """Intervals grouped per check and resource, open ones first, then the longest."""
+def rows_of(exceptions: Sequence[Mapping[str, Any]],
+            limit: int | None = None) -> tuple[list[Row], int]:
+    """Intervals grouped per check and resource, open ones first, then the longest (then by
+    key): the first ``limit`` rows (all when ``None``) and how many rows there are."""
     grouped: dict[tuple[str, str, str, str, str], list[Mapping[str, Any]]] = {}
     for e in exceptions:
-        key = (str(e["check_id"]), str(e["resource_id"]), str(e.get("provider", "")),
-               str(e.get("scope", "")), str(e.get("region", "")))
-        grouped.setdefault(key, []).append(e)
+        key = (e["check_id"], e["resource_id"], e.get("provider", ""), e.get("scope", ""),
+               e.get("region", ""))
+        found = grouped.get(key)
+        if found is None:
+            grouped[key] = [e]
+        else:
+            found.append(e)
 
-    def rank(item: Row) -> tuple[int, int, tuple[str, ...]]:
+    def rank(item: Row) -> tuple[bool, int, tuple[str, ...]]:
         key, items = item
-        still = any(e.get("fixed_at") is None for e in items)
-        return (0 if still else 1, -sum(int(e["duration_s"]) for e in items), key)
+        if len(items) == 1:
+            e = items[0]
+            return (e["fixed_at"] is not None, -e["duration_s"], key)
+        return (all(e["fixed_at"] is not None for e in items),
+                -sum(e["duration_s"] for e in items), key)
 
-    return sorted(grouped.items(), key=rank)
+    rows = (heapq.nsmallest(limit, grouped.items(), key=rank) if limit is not None
+            else sorted(grouped.items(), key=rank))
+    return rows, len(grouped)
 
 
 def _bar(e: Mapping[str, Any], x_of: Any, y: float, period_end: datetime) -> str:
@@ -98,8 +110,7 @@ def timeline(exceptions: Sequence[Mapping[str, Any]], start: date, end: date, as
     """The timeline SVG (up to ``limit`` rows), the rows shown and the rows left out. Open
     intervals run to the end of ``as_of`` (as their ``duration_s`` does); ``in_progress``
     marks that instant "now"."""
-    rows = rows_of(exceptions)
-    shown = rows[:limit]
+    shown, groups = rows_of(exceptions, limit)
     t0 = datetime.combine(start, time(), UTC)
     t1 = datetime.combine(end + timedelta(days=1), time(), UTC)
     total = max((t1 - t0).total_seconds(), 1.0)
@@ -110,7 +121,7 @@ def timeline(exceptions: Sequence[Mapping[str, Any]], start: date, end: date, as
 
     height = TOP + len(shown) * ROW_H + 4
     pic = Svg(LABEL_W + PLOT_W + RIGHT_W, height,
-              f"Exception intervals: {len(shown)} of {len(rows)} checks and resources",
+              f"Exception intervals: {len(shown)} of {groups} checks and resources",
               "timeline")
     days = (end - start).days + 1
     for i in range(days):
@@ -140,4 +151,4 @@ def timeline(exceptions: Sequence[Mapping[str, Any]], start: date, end: date, as
                    text(4, y + 21, clip(resource, 60), {"class": "tl-res"}),
                    *(_bar(e, x_of, y, until) for e in items),
                    text(LABEL_W + PLOT_W + 10, y + 15, right, {"class": "tl-ttf"})))
-    return pic.render(), len(shown), len(rows) - len(shown)
+    return pic.render(), len(shown), groups - len(shown)

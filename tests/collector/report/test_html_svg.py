@@ -123,7 +123,8 @@ def test_timeline_caps_rows_open_first_and_draws_unknown_and_risks() -> None:
     assert bars["r"].get("data-accepted-risk") == "RISK-7"
     assert bars[HOSTILE].get("data-duration-s") == str(86400 * 7)
     assert bars[HOSTILE].get("data-fixed-at") == "open"
-    assert [len(rows_of(items)), len(rows_of(items[:1]))] == [7, 1]
+    assert [rows_of(items)[1], rows_of(items[:1])[1]] == [7, 1]
+    assert rows_of(items, 2)[0] == rows_of(items)[0][:2]
 
 
 def test_charts_carry_the_reports_numbers() -> None:
