@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from collector.report.visual.states import STATES, State, state
-from collector.report.visual.svg import Svg, el, esc, text, title
+from collector.report.visual.svg import Attr, Svg, el, esc, text, title
 
 LABEL_W = 64
 WIDTH = 1180
@@ -70,7 +70,8 @@ def _run(crit: str, start: date, first: int, s: State, n: int, cw: float, y: flo
                                {"class": "cl", **ink}) for i in range(n))
     elif n * cw >= 14:
         letters = text(x + n * cw / 2, y + ROW_H - 3.5, s.letter, {"class": "cl", **ink})
-    stroke = {"stroke": "#888888", "stroke-width": 0.6} if s.mark == "outline" else {}
+    stroke: dict[str, Attr] = ({"stroke": "#888888", "stroke-width": 0.6} if s.mark == "outline"
+                               else {})
     rect = el("rect", {"x": x, "y": y, "width": n * cw, "height": float(ROW_H), "fill": s.fill,
                        "data-state": s.code, "data-from": begin.isoformat(), "data-days": n,
                        **stroke}, title(tip))
