@@ -3,8 +3,9 @@
 Consecutive days in the same state are drawn as one run (a year of mostly-steady criteria stays
 a few thousand shapes); every run carries its state, first day and length as data attributes
 and a tooltip, and every row its whole ``daily`` string, so the picture can be read back and
-compared with ``report --format json``. Cells wide enough carry the state's letter; every state
-also has its own pattern (see ``collector.report.visual.states``).
+compared with ``report --format json``. Short periods have cells wide enough for the state's
+letter in each day (on the state's colour); long ones draw each state's own pattern and put the
+letter on a light tab along each run (see ``collector.report.visual.states``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ LABEL_W = 64
 WIDTH = 1180
 """Width of the drawing area (days), so the picture fits a 1400 px page."""
 ROW_H, GAP, TOP = 14, 3, 30
+LETTER_EVERY = 180
+"""In narrow cells a long run repeats its letter about this often (px)."""
 
 
 def day_width(days: int) -> float:
@@ -58,24 +61,37 @@ def _ticks(start: date, days: int, cw: float, height: float) -> list[str]:
     return out
 
 
+def _letters(s: State, x: float, n: int, cw: float, y: float) -> str:
+    """Wide cells: the letter in each day. Narrow cells: the letter on a light tab in the middle
+    of each stretch of about ``LETTER_EVERY`` px of the run (none in runs under 14 px)."""
+    base = y + ROW_H - 3.5
+    if cw >= 9:
+        return "".join(text(x + (i + 0.5) * cw, base, s.letter, {"class": "cl", "fill": s.ink})
+                       for i in range(n))
+    width = n * cw
+    if width < 14:
+        return ""
+    parts = max(1, int(width // LETTER_EVERY))
+    out = []
+    for k in range(parts):
+        cx = x + width * (k + 0.5) / parts
+        out.append(el("rect", {"class": "tab", "x": cx - 5, "y": y + 2.0, "width": 10.0,
+                               "height": 10.0, "rx": 2.0, "fill": "#ffffff"}))
+        out.append(text(cx, base, s.letter, {"class": "cl", "fill": "#1d2430"}))
+    return "".join(out)
+
+
 def _run(crit: str, start: date, first: int, s: State, n: int, cw: float, y: float) -> str:
     x = LABEL_W + first * cw
     begin = start + timedelta(days=first)
     tip = (f"{crit}: {s.name}, {begin}" + (f" to {begin + timedelta(days=n - 1)} ({n} days)"
                                             if n > 1 else ""))
-    letters = ""
-    ink = {"fill": s.ink}
-    if cw >= 9:
-        letters = "".join(text(x + (i + 0.5) * cw, y + ROW_H - 3.5, s.letter,
-                               {"class": "cl", **ink}) for i in range(n))
-    elif n * cw >= 14:
-        letters = text(x + n * cw / 2, y + ROW_H - 3.5, s.letter, {"class": "cl", **ink})
-    stroke: dict[str, Attr] = ({"stroke": "#888888", "stroke-width": 0.6} if s.mark == "outline"
-                               else {})
-    rect = el("rect", {"x": x, "y": y, "width": n * cw, "height": float(ROW_H), "fill": s.fill,
-                       "data-state": s.code, "data-from": begin.isoformat(), "data-days": n,
-                       **stroke}, title(tip))
-    return rect + letters
+    outline = s.colour == "#ffffff"
+    stroke: dict[str, Attr] = {"stroke": "#888888", "stroke-width": 0.6} if outline else {}
+    rect = el("rect", {"x": x, "y": y, "width": n * cw, "height": float(ROW_H),
+                       "fill": s.colour if cw >= 9 else s.fill, "data-state": s.code,
+                       "data-from": begin.isoformat(), "data-days": n, **stroke}, title(tip))
+    return rect + _letters(s, x, n, cw, y)
 
 
 def heatmap(daily: Mapping[str, object], order: Sequence[str],

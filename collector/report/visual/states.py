@@ -42,7 +42,7 @@ STATES: tuple[State, ...] = (
     State("f", "fail", "#D55E00", "#4a1a00", "diagonal"),
     State("a", "fail, all failures accepted", "#CC79A7", "#4b1d3a", "cross"),
     State("x", "partial (errors, no failure)", "#E69F00", "#4d3500", "dots"),
-    State("g", "gap (no evidence)", "#ffffff", "#000000", "rows"),
+    State("g", "gap (no evidence)", "#ffffff", "#333333", "rows"),
     State("o", "out of scope", "#dddddd", "#555555", "solid"),
     State("n", "not yet elapsed", "#ffffff", "#888888", "outline"),
     State("m", "manual evidence only", "#56B4E9", "#0b3954", "columns"),
