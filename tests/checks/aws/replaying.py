@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-from collector.cloud.replay import AwsReplayContext, Recording
 from collector.model import Result
-from collector.plugin import Check
+from collector.plugin import Check, ParamValue
+from collector.testing import replay_check
 
 RECORDINGS = Path(__file__).parent / "recordings"
 
 
 def replay(check: Check, name: str, region: str = "us-east-1",
-           params: dict[str, Any] | None = None) -> list[Result]:
+           params: Mapping[str, ParamValue] | None = None) -> list[Result]:
     """Run `check` as the runner would, answered by the recording `<check id>/<name>.json`."""
-    folder = check.id.removeprefix("aws_")
-    recording = Recording.load(RECORDINGS / folder / f"{name}.json")
-    label = "global" if check.scoping == "global" else region
-    return list(check.run(AwsReplayContext(recording, label), params))
+    path = RECORDINGS / check.id.removeprefix("aws_") / f"{name}.json"
+    return list(replay_check(check, path, region, params).results)
