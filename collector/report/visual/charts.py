@@ -49,7 +49,7 @@ def time_to_fix(rows: Sequence[Mapping[str, Any]]) -> str:
                                "width": max(PLOT_W * med / top, 1.0), "height": 6.0,
                                "fill": MEDIAN, "class": "median"}),
                    text(LABEL_W + PLOT_W + 8, y + 12, label, {"class": "val"})))
-    key = (f'<p class="key"><span class="swatch" style="background:{MEDIAN}"></span> median '
+    key = (f'<p class="key muted"><span class="swatch" style="background:{MEDIAN}"></span> median '
            f'<span class="swatch" style="background:{P90}"></span> 90th percentile '
            f"(scale: 0 to {span_text(top)}; closed exceptions only)</p>")
     return pic.render() + key
@@ -59,7 +59,8 @@ def categories(rows: Sequence[Mapping[str, Any]]) -> str:
     """Share of each category's criteria with evidence in the period."""
     if not rows:
         return ""
-    pic = Svg(LABEL_W + 80 + PLOT_W + 200, len(rows) * ROW_H + 6,
+    plot = PLOT_W - 140
+    pic = Svg(LABEL_W + 80 + plot + RIGHT_W, len(rows) * ROW_H + 6,
               "Coverage per category: criteria with evidence", "cats")
     for n, r in enumerate(rows):
         y = 4 + n * ROW_H
@@ -76,10 +77,10 @@ def categories(rows: Sequence[Mapping[str, Any]]) -> str:
                          "data-coverage": jnum(cov), "data-in-scope": jnum(r.get("in_scope"))},
                    title(f"{r['category']}: {label}"),
                    text(4, y + 12, r["category"], {"class": "rl"}),
-                   el("rect", {"x": float(x), "y": y + 2.0, "width": float(PLOT_W),
+                   el("rect", {"x": float(x), "y": y + 2.0, "width": float(plot),
                                "height": 12.0, "fill": EMPTY}),
-                   el("rect", {"x": float(x), "y": y + 2.0, "width": PLOT_W * share,
+                   el("rect", {"x": float(x), "y": y + 2.0, "width": plot * share,
                                "height": 12.0, "fill": COVERED if r.get("in_scope")
                                else "#999999"}),
-                   text(x + PLOT_W + 8, y + 12, label, {"class": "val"})))
+                   text(x + plot + 8, y + 12, label, {"class": "val"})))
     return pic.render()

@@ -12,6 +12,7 @@ h2{font-size:1.15rem;margin:2rem 0 .5rem;border-bottom:2px solid #dde3ea;padding
 h4{margin:.4rem 0 .1rem;font-size:.8rem}
 p{margin:.4rem 0}
 .muted{color:#5b6675}
+.key,.more,.about{font-size:.84rem}
 .banner{background:#fff4d6;border-left:6px solid #E69F00;padding:.5rem .8rem;font-weight:600}
 .facts{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem;
 margin:1rem 0}
