@@ -133,9 +133,10 @@ def same_numbers(seen: dict[str, Any], data: dict[str, Any]) -> None:
         for crit, rects in seen["drawn"].items():
             assert "".join(s * n for s, n, _, _ in rects) == daily[crit]
             for (_, _, x, w), (_, _, x2, _) in pairwise(rects):
-                assert abs(x + w - x2) < 0.01, "runs are drawn edge to edge"
-        assert seen["legend"] == {k: v for k, v in Counter("".join(daily.values())).items()
-                                  if k in seen["legend"]}
+                assert abs(x + w - x2) < 0.02, "runs are drawn edge to edge"
+        counts = Counter("".join(daily.values()))
+        assert seen["legend"] == {k: counts.get(k, 0) for k in seen["legend"]}
+        assert set(counts) <= set(seen["legend"]), "every code has a legend entry"
     if "time_to_fix" in data:
         fixed = [t for t in data["time_to_fix"] if t["median_s"] is not None]
         assert [(r["criterion"], json.loads(r["medianS"]), json.loads(r["p90S"]),
