@@ -111,7 +111,28 @@ def walk(conn: Connection) -> list[LedgerRecord]:
     if (seq, sha) != (len(out), prev):
         raise LedgerTampered(f"the ledger head is at entry {seq} but the ledger ends at entry "
                              f"{len(out)}: entries were removed or the head was altered")
+    check_newest_seal(conn, out)
     return out
+
+
+def check_newest_seal(conn: Connection, entries: list[LedgerRecord]) -> None:
+    """The newest sealed run recorded the ledger head when it was sealed: the ledger must still
+    hold it, so removing the newest entries (a revocation, an accepted risk) and rolling the
+    head back is caught by every read, not only by ``verify_chain`` (which also checks that
+    the run's record is what its manifest sealed). One packed-contents read."""
+    from storage.models import Run
+    from storage.sealed import RunReader
+
+    row = conn.execute(select(table_of(Run)).where(Run.chain_seq.is_not(None))
+                       .order_by(Run.chain_seq.desc()).limit(1)).one_or_none()
+    if row is None:
+        return
+    try:
+        run = RunReader(conn).run(row)
+    except StorageError as e:
+        raise LedgerTampered(f"run {row.run_id}, the newest sealed run: {e}") from e
+    if run.ledger_seq is not None:
+        check_sealed_head(entries, run.ledger_seq, run.ledger_sha256, run.run_id)
 
 
 def check_sealed_head(entries: list[LedgerRecord], seq: int, sha: str | None,
