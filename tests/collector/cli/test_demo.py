@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +19,13 @@ def test_demo_shows_failures_with_remediation_and_an_accepted_risk(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     db = tmp_path / "demo.db"
-    res = run_cli(capsys, "demo", "--out", str(db), "--no-progress")
-    assert res.code == 0, res.err
-    assert "(1 accepted as risks)" in res.out
+    # its own process: the demo's moto server must not share this session's moto backends
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVIDENCE_", "AWS_"))}
+    res = subprocess.run([sys.executable, "-m", "collector", "demo", "--out", str(db),
+                          "--no-progress"], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, timeout=600, check=False)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "(1 accepted as risks)" in res.stdout
     out = run_cli(capsys, "--db", f"sqlite:///{db}", "results", "--status", "fail",
                   "--format", "json")
     rows = [json.loads(line) for line in out.out.splitlines()]
