@@ -9,10 +9,7 @@ evidence is refused with one line naming the command that upgrades it.
 
 from __future__ import annotations
 
-from sqlalchemy import exc
-
 from storage import migrate as migrations
-from storage.db import make_engine, mask, one_line, parse_url
 from storage.errors import StorageError
 from storage.repository import Repository
 
@@ -20,17 +17,8 @@ from storage.repository import Repository
 def open_read_only(url: str) -> Repository:
     """Connect to ``url`` for reading only; raise StorageError (one line) when it cannot be
     read: no such SQLite file, unreachable server, no schema, or a schema not at head."""
-    parsed = parse_url(url)
-    shown = mask(parsed)
-    engine = make_engine(parsed, read_only=True)
-    repo = Repository(engine, shown)
-    try:
-        with engine.connect():
-            pass
-    except exc.DBAPIError as e:
-        engine.dispose()
-        reason = one_line(e, secret=parsed.password)
-        raise StorageError(f"cannot connect to the database {shown}: {reason}") from e
+    repo = Repository.connect(url, read_only=True)
+    engine, shown = repo._engine, repo.url
     try:
         revision = repo.current_revision()
         migrations.check_known(revision)

@@ -39,6 +39,22 @@ class Repository(BlobStore, RunStore, AttachmentStore, ChangeStore, LedgerStore,
         """The database URL with any password masked, for messages."""
 
     @classmethod
+    def connect(cls, url: str, *, read_only: bool = False) -> Repository:
+        """Connect to ``url`` and check that the database answers, touching no schema;
+        StorageError (one line, password masked) for a bad URL or an unreachable database."""
+        parsed = parse_url(url)
+        shown = mask(parsed)
+        engine = make_engine(parsed, read_only=read_only)
+        try:
+            with engine.connect():
+                pass
+        except exc.DBAPIError as e:
+            engine.dispose()
+            reason = one_line(e, secret=parsed.password)
+            raise StorageError(f"cannot connect to the database {shown}: {reason}") from e
+        return cls(engine, shown)
+
+    @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Repository:
         """Connect to ``url`` and, unless ``migrate`` is false, bring its schema to head.
 
@@ -47,17 +63,8 @@ class Repository(BlobStore, RunStore, AttachmentStore, ChangeStore, LedgerStore,
         Raises StorageError for an unsupported or invalid URL, an unreachable database, or a
         schema newer than this version of evidence.
         """
-        parsed = parse_url(url)
-        shown = mask(parsed)
-        engine = make_engine(parsed)
-        repo = cls(engine, shown)
-        try:
-            with engine.connect():
-                pass
-        except exc.DBAPIError as e:
-            engine.dispose()
-            reason = one_line(e, secret=parsed.password)
-            raise StorageError(f"cannot connect to the database {shown}: {reason}") from e
+        repo = cls.connect(url)
+        engine = repo._engine
         try:
             if migrate:
                 repo.upgrade()

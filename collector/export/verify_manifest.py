@@ -62,8 +62,8 @@ def parse(body: bytes | bytearray, members: int, limits: Limits) -> Manifest:
         raise Failed(f"{MANIFEST}: {containers} JSON objects or arrays for {members} archive "
                      "members: not a manifest (refused before parsing)")
     try:
-        doc = json.loads(body.decode("utf-8"), parse_constant=_constant,
-                         object_pairs_hook=_unique)
+        doc = json.loads(body.decode("utf-8"), parse_constant=refuse_constant,
+                         object_pairs_hook=unique_keys)
     except UnicodeDecodeError as e:
         raise Failed(f"{MANIFEST}: not UTF-8 (byte {e.start})") from e
     except RecursionError as e:
@@ -74,11 +74,13 @@ def parse(body: bytes | bytearray, members: int, limits: Limits) -> Manifest:
     return _Schema(limits).manifest(doc)
 
 
-def _constant(name: str) -> Any:
+def refuse_constant(name: str) -> Any:
+    """`json.loads(parse_constant=…)`: NaN and Infinity are not JSON an exporter writes."""
     raise ValueError(f"{name} is not allowed")
 
 
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """`json.loads(object_pairs_hook=…)`: a key given twice is refused, not last-one-wins."""
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from collector.export.manifest import MANIFEST
-from collector.export.verify_manifest import HEX64, ChainEntry
+from collector.export.verify_manifest import HEX64, ChainEntry, refuse_constant, unique_keys
 from collector.export.verify_zip import Failed
 from storage.chain import MANIFEST_FORMAT
 
@@ -118,8 +118,8 @@ class TopLevel:
         if self.carry or not self.closed:
             raise self.fail("the JSON ends early (cut or not JSON)")
         try:
-            doc = json.loads(bytes(self.top).decode("utf-8"), parse_constant=_refuse,
-                             object_pairs_hook=_unique)
+            doc = json.loads(bytes(self.top).decode("utf-8"), parse_constant=refuse_constant,
+                             object_pairs_hook=unique_keys)
         except UnicodeDecodeError as e:
             raise self.fail(f"not UTF-8 (byte {e.start} of its top level)") from e
         except ValueError as e:
@@ -127,19 +127,6 @@ class TopLevel:
         if not isinstance(doc, dict):  # pragma: no cover - the scanner only keeps objects
             raise self.fail("not a JSON object")
         return doc
-
-
-def _refuse(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed")
-
-
-def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key {key[:80]!r}")
-        out[key] = value
-    return out
 
 
 def check_chain(runs: Iterable[ChainEntry], files: dict[str, RunFile], head_sha256: str,
