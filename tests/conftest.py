@@ -18,6 +18,9 @@ from tests.support.browser import skip_reason
 
 __all__ = ["FAKE_ENV", "Moto", "by_resource"]
 
+collect_ignore = ["fixtures/kit_plugin"]
+"""A plug-in package's own tests: run from a copy outside the tree (tests/collector/testing)."""
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _fake_aws_credentials() -> Iterator[None]:

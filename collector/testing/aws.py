@@ -22,6 +22,8 @@ from collector.plugin import Check, ParamValue
 from collector.testing.run import CheckRun, aws_label, run_check
 from collector.testing.sink import MemorySink
 
+__all__ = ["FAKE_ENV", "AwsEstate", "fake_aws_env"]
+
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",

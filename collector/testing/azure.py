@@ -3,7 +3,8 @@
 The fake (`collector.demo.azure_fake`) serves an `Estate` of plain JSON over TLS with a
 throw-away certificate authority (`collector.demo.azure_tls`); the real SDK clients reach it
 through `base_url`/`connection_verify`. `FakeToken` stands in for Entra; `azure_settings` points
-a real credential's authority at the fake as well.
+a real credential's authority at the fake as well. `Estate` and `resource` (one Resource Graph
+row) build what it serves.
 """
 
 from __future__ import annotations
@@ -19,12 +20,15 @@ from collector.cloud.azure import AzureSession, AzureSubscription
 from collector.cloud.azure_subscriptions import endpoints
 from collector.cloud.base import CallLog, EvidenceSink
 from collector.demo.azure_estate import build_azure_estate
-from collector.demo.azure_fake import AzureFake, Estate, jwt
+from collector.demo.azure_fake import AzureFake, Estate, jwt, resource
 from collector.demo.azure_tls import local_tls
 from collector.plugin import Check, ParamValue
 from collector.testing.run import CheckRun, run_check
 from collector.testing.sink import MemorySink
 from config.settings import AzureSettings
+
+__all__ = ["SUB_A", "SUB_B", "TENANT", "AzureEstate", "Estate", "FakeToken", "azure_settings",
+           "resource", "served_azure_fake", "start_azure_fake"]
 
 TENANT = "11111111-1111-1111-1111-111111111111"
 SUB_A = "aaaaaaaa-0000-0000-0000-000000000001"

@@ -2,7 +2,7 @@
 
 The fake (`collector.demo.gcp_fake`) answers the real `AssetServiceClient` over HTTP; scopes
 are opened anonymously, as the runner opens them. `collector.demo.gcp_estate.asset` builds one
-asset; `load_demo` serves `evidence demo`'s sample organisation.
+asset (re-exported here); `load_demo` serves `evidence demo`'s sample organisation.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from google.auth.credentials import AnonymousCredentials
 from collector.cloud.base import CallLog, EvidenceSink
 from collector.cloud.gcp import GcpScope, RetrySettings
 from collector.cloud.gcp_scopes import asset_client
-from collector.demo.gcp_estate import ORG, build_gcp_estate
+from collector.demo.gcp_estate import ORG, asset, build_gcp_estate
 from collector.demo.gcp_fake import GcpFake
 from collector.plugin import Check, ParamValue
 from collector.testing.run import CheckRun, run_check
 from collector.testing.sink import MemorySink
+
+__all__ = ["FAST_RETRY", "ORG", "GcpEstate", "asset"]
 
 FAST_RETRY = RetrySettings(initial=0.01, maximum=0.02, multiplier=2.0, timeout=5.0)
 """Retries as the runner makes them, in milliseconds rather than seconds."""
