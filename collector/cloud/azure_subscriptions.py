@@ -8,11 +8,9 @@ Sovereign clouds change the ARM endpoint, the Entra authority and the token scop
 from __future__ import annotations
 
 import base64
-import ipaddress
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 from azure.core.credentials import TokenCredential
 from azure.core.exceptions import AzureError, ClientAuthenticationError
@@ -21,6 +19,7 @@ from azure.identity import DefaultAzureCredential
 from collector.cloud.azure import AzureSession, AzureSubscription, Endpoints
 from collector.cloud.azure_wire import GRAPH_PAGE_SIZE, classify
 from collector.cloud.base import CloudError, EvidenceSink, UnavailableScope
+from collector.cloud.loopback import is_loopback
 from config.settings import AzureSettings
 
 CLOUDS: dict[str, tuple[str, str, str]] = {
@@ -52,7 +51,7 @@ def endpoints(azure: AzureSettings) -> Endpoints:
         arm=override or arm,
         authority=(azure.authority_host or authority).rstrip("/"),
         arm_scope=f"{arm}/.default",
-        graph=override if override and _loopback(override) else graph,
+        graph=override if override and is_loopback(override) else graph,
         graph_scope=f"{graph}/.default",
     )
 
@@ -180,13 +179,3 @@ def _unknown_advice(sub_id: str, err: CloudError) -> str:
 
 def _scope_names(azure: AzureSettings) -> list[str]:
     return ["all"] if azure.subscriptions == "all" else list(azure.subscriptions)
-
-
-def _loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

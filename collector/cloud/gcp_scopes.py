@@ -15,7 +15,6 @@ other `http://` endpoint is refused.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -33,6 +32,7 @@ from google.oauth2 import service_account
 
 from collector.cloud.base import CloudError, EvidenceSink, UnavailableScope
 from collector.cloud.gcp import SCOPE_PATTERN, GcpScope, RetrySettings, contract_scope
+from collector.cloud.loopback import is_loopback
 from config.settings import GcpSettings
 
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"
@@ -50,18 +50,7 @@ class CredentialsProblem(Exception):
 
 def is_local_http(endpoint: str | None) -> bool:
     """True for `http://` on a loopback host (an emulator on this machine)."""
-    if not endpoint:
-        return False
-    parts = urlsplit(endpoint)
-    if parts.scheme != "http":
-        return False
-    host = parts.hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return bool(endpoint) and urlsplit(endpoint).scheme == "http" and is_loopback(endpoint)
 
 
 def credentials(gcp: GcpSettings) -> tuple[Credentials, str]:
