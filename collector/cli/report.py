@@ -18,15 +18,20 @@ from collector.report.model import PeriodReport
 from collector.report.period import ReportError, build_period_report
 
 
-def period_report(app: AppContext, start: date, end: date, as_of: date | None) -> PeriodReport:
+def period_report(app: AppContext, start: date, end: date, as_of: date | None,
+                  now: datetime | None = None) -> PeriodReport:
     """Build the report for the CLI (bad periods become one-line usage errors).
 
-    Checks count as daily for stale days (every built-in check is daily); the installed
-    registry is not loaded, which keeps the report fast (importing every provider's SDK costs
-    seconds)."""
+    The installed checks give each check's frequency (stale days) and remediation (checks no
+    longer installed count as daily and have none); discovering them imports no cloud SDK.
+    ``now`` defaults to the clock (a period in progress ends today)."""
+    registry = app.registry
     try:
         return build_period_report(
-            app.read_repo, app.catalog, app.loaded.settings, start, end, as_of=as_of)
+            app.read_repo, app.catalog, app.loaded.settings, start, end, as_of=as_of,
+            frequencies={c.id: c.frequency for c in registry},
+            remediations={c.id: c.remediation.as_json() for c in registry if c.remediation},
+            now=now)
     except ReportError as exc:
         raise UserError(str(exc)) from None
 
@@ -66,7 +71,9 @@ def report(app: AppContext, start: datetime, end: datetime, as_of: datetime | No
     pass rate; exceptions as intervals (resource, check, first seen failing, fixed at or still
     failing, duration); manual evidence, with expired attachments flagged. Each run is read
     with the criteria mapping it recorded. Criteria of categories out of scope are shown as out
-    of scope, never as gaps.
+    of scope, never as gaps. Failures an accepted risk covered (in force that day) stay failures
+    and are counted apart, with the pass rate without them beside the observed one. A period
+    that ends after today is in progress: later days are neither expected nor gaps.
     """
     with no_cycle_collection():
         rep = period_report(app, start.date(), end.date(), as_of.date() if as_of else None)

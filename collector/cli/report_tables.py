@@ -23,15 +23,23 @@ def status_markup(text: str, in_scope: bool = True) -> str:
 
 
 def _cov_cols(table: Table) -> None:
-    for col in ("Runs exp.", "Complete", "Partial", "Gap d", "Stale d", "Pass rate", "Exc.",
-                "Open"):
+    for col in ("Runs exp.", "Complete", "Partial", "Gap d", "Stale d", "Failed", "Accepted",
+                "Pass rate", "Excl. acc.", "Exc.", "Open"):
         table.add_column(col, justify="right", no_wrap=True)
 
 
+def rate_text(rate: float | None) -> str:
+    """A pass rate as a percentage ("-" when nothing was judged)."""
+    return "-" if rate is None else f"{rate:.1%}"
+
+
 def _cov(c: Coverage) -> list[str]:
-    rate = "-" if c.pass_rate is None else f"{c.pass_rate:.1%}"
+    """The coverage cells: failures accepted under a risk apart, and the pass rate with them
+    (observed) and without them."""
     return [str(c.runs_expected), str(c.runs_complete), str(c.runs_partial), str(c.gap_days),
-            str(c.stale_days), rate, str(c.exceptions), str(c.open_exceptions)]
+            str(c.stale_days), str(c.failed), str(c.failed_accepted), rate_text(c.pass_rate),
+            rate_text(c.pass_rate_excluding_accepted), str(c.exceptions),
+            str(c.open_exceptions)]
 
 
 def attachments_markup(valid: tuple[int, ...], expired: tuple[int, ...]) -> str:
@@ -46,6 +54,9 @@ def print_report(console: Console, rep: PeriodReport) -> None:
                   f"(state as of {rep.as_of}): schedule {rep.schedule!r} expected "
                   f"{rep.runs_expected} collections; {rep.collections} collected, "
                   f"{rep.collections_complete} complete.")
+    if rep.progress.in_progress:
+        console.print(f"[yellow]{rep.progress.text()}[/yellow]: later days are neither "
+                      "expected nor gaps.")
     crit = Table(title="By criterion", title_justify="left")
     for col in ("Criterion", "Status", "Checks", "Controls", "Attach."):
         crit.add_column(col, overflow="fold")
@@ -74,16 +85,28 @@ def print_report(console: Console, rep: PeriodReport) -> None:
         chk.add_row(ch.id, ", ".join(ch.criteria), *_cov(ch.coverage))
     console.print(chk)
     exc = Table(title=f"Exceptions ({len(rep.exceptions)})", title_justify="left")
-    for col in ("Check", "Resource", "Scope", "First seen failing", "Fixed at", "Duration"):
+    for col in ("Check", "Resource", "Scope", "First seen failing", "Fixed at", "Duration",
+                "Accepted risk"):
         exc.add_column(col, overflow="fold")
     for e in rep.exceptions:
         text, style = ending(e)
         exc.add_row(e.check_id, e.resource_id, e.scope, format_utc(e.first_seen),
                     f"[{_END_STYLE[style]}]{escape(text)}[/]" if style else text,
                     f"{e.duration_s / 86400:.1f} d"
-                    + (f" ({e.unknown_s / 86400:.1f} d unknown)" if e.unknown else ""))
+                    + (f" ({e.unknown_s / 86400:.1f} d unknown)" if e.unknown else ""),
+                    e.accepted_risk or "")
     console.print(exc)
     console.print(f"[dim]{escape(rep.legend)}[/dim]")
+    if rep.risks:
+        risks = Table(title=f"Accepted risks ({len(rep.risks)})", title_justify="left")
+        for col in ("Risk", "Check", "Resource", "Approver", "Effective", "Expires", "Status",
+                    "Accepted"):
+            risks.add_column(col, overflow="fold")
+        for r in rep.risks:
+            risks.add_row(r.risk_id, r.check, r.resource, r.approver, str(r.effective_from),
+                          str(r.expires), r.status + (" (back-dated)" if r.backdated else ""),
+                          str(r.failed_accepted))
+        console.print(risks)
     expired = [a for a in rep.attachments if a.expired]
     for a in expired:
         console.print(f"[red]EXPIRED[/red] attachment #{a.attachment_id} ({a.criterion_id}, "

@@ -20,7 +20,7 @@ Days (UTC) of a period, up to ``--as-of``:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from config.cron import parse_cron
@@ -61,13 +61,25 @@ def days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def scheduled_days(schedule: str, start: date, end: date) -> dict[date, int]:
+def scheduled_days(schedule: str, start: date, end: date,
+                   now: datetime | None = None) -> dict[date, int]:
     """Day -> how many collections the cron ``schedule`` expects that day (days with none
-    are left out)."""
+    are left out). With ``now`` (UTC), only slots that have come by then are expected: none
+    after its day, and on its day those at or before its time."""
     minutes, hours, dom, months, dow = parse_cron(schedule)
     per_day = len(minutes) * len(hours)
-    return {d: per_day for d in days(start, end)
-            if d.month in months and d.day in dom and d.isoweekday() % 7 in dow}
+    out = {d: per_day for d in days(start, end)
+           if d.month in months and d.day in dom and d.isoweekday() % 7 in dow}
+    if now is not None:
+        today, at = now.date(), (now.hour, now.minute)
+        out = {d: n for d, n in out.items() if d <= today}
+        if today in out:
+            passed = sum(1 for h in hours for m in minutes if (h, m) <= at)
+            if passed:
+                out[today] = passed
+            else:
+                del out[today]
+    return out
 
 
 def gap_and_stale(evidence: Iterable[date], expected: Iterable[date], start: date, end: date,

@@ -105,6 +105,9 @@ class ExceptionInterval:
     """Spans of runs in which the resource could not be judged, in time order."""
     unknown_s: int = 0
     """Seconds of ``duration_s`` spent unknown."""
+    accepted_risk: str | None = None
+    """The accepted risk in force covering the failure when a run last observed it failing
+    (``collector.report.accepted``); the failure is still a failure."""
 
     @property
     def duration(self) -> timedelta:

@@ -38,12 +38,19 @@ class Coverage:
     errors: int
     not_applicable: int
     pass_rate: float | None
-    """passed / (passed + failed) over every result of the period; ``None``: none judged."""
+    """passed / (passed + failed) over every result of the period; ``None``: none judged.
+    Accepted failures are failures here: the observed rate."""
     exceptions: int
     """Exception intervals of the period."""
     open_exceptions: int
     """Of which still open at the end of the period (failing, or unknown since a run that
     could not judge the resource; see ``collector.report.exceptions``)."""
+    failed_accepted: int = 0
+    """Of ``failed``, results an accepted risk in force on their day covered (see
+    ``collector.report.accepted``)."""
+    pass_rate_excluding_accepted: float | None = None
+    """passed / (passed + failed - failed_accepted): the rate with accepted failures left out
+    (neither passes nor failures); ``None``: nothing else judged."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,10 @@ class CheckRow:
     """Criteria it counted for in the period (union over the runs' recorded mappings)."""
     frequency: str
     coverage: Coverage
+    remediation: dict[str, str] | None = None
+    """How to fix a failure (``Remediation.as_json()`` of the installed check: summary,
+    console, cli, docs and, where standard, terraform); ``None``: the check is no longer
+    installed or declares none."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,86 @@ class RunRow:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """How much of the period has elapsed (UTC days, by the report's clock)."""
+
+    elapsed_days: int
+    """Days of the period up to and including today (0 when it starts later)."""
+    total_days: int
+    in_progress: bool
+    """True while the period's last day is after today: later days are neither expected nor
+    gaps."""
+
+    def text(self) -> str:
+        """``period in progress: N of M days elapsed`` ("" once the period is over)."""
+        if not self.in_progress:
+            return ""
+        return f"period in progress: {self.elapsed_days} of {self.total_days} days elapsed"
+
+
+@dataclass(frozen=True)
+class Daily:
+    """Each criterion's state on each day of the period, one letter a day (see
+    ``collector.report.daily``)."""
+
+    start: date
+    codes: dict[str, str]
+    """Letter -> what it means."""
+    criteria: dict[str, str]
+    """Criterion id -> one letter per day from ``start`` to the period's end."""
+
+
+@dataclass(frozen=True)
+class TimeToFix:
+    """How long a criterion's closed exceptions took to fix (first seen failing to fixed)."""
+
+    criterion: str
+    fixed: int
+    """Closed exceptions of the period."""
+    median_s: float | None
+    p90_s: float | None
+    """90th percentile (linear interpolation between closest ranks); ``None``: none fixed."""
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    """Coverage of one SOC 2 category: criteria with any evidence (status other than none)."""
+
+    category: str
+    in_scope: bool
+    criteria: int
+    evidenced: int
+    coverage: float | None
+    """evidenced / criteria; ``None`` when the category has no criteria."""
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    """An accepted risk overlapping the period, as recorded (``collector.risks``)."""
+
+    risk_id: str
+    check: str
+    resource: str
+    provider: str
+    scope: str
+    region: str
+    reason: str
+    approver: str
+    approved_at: datetime
+    effective_from: date
+    expires: date
+    backdated: bool
+    ticket: str
+    status: str
+    """On the report's as-of day: ``active``, ``pending``, ``expired`` or ``revoked``."""
+    revoked_at: datetime | None
+    failed_accepted: int = 0
+    """Failing results of the period it accepted."""
+    criteria: tuple[str, ...] = ()
+    """Criteria of the failing results it accepted."""
+
+
+@dataclass(frozen=True)
 class PeriodReport:
     """Everything the Type II report says about a period."""
 
@@ -142,8 +233,8 @@ class PeriodReport:
     as_of: date
     """The day the report shows the state on (``end`` unless ``--as-of`` is earlier)."""
     schedule: str
-    categories: tuple[str, ...]
-    """SOC 2 categories in scope."""
+    categories: tuple[CategoryRow, ...]
+    """Every SOC 2 category of the catalog, in scope or not, with its coverage."""
     catalog_version: str
     runs_expected: int
     collections: int
@@ -157,8 +248,18 @@ class PeriodReport:
     runs: tuple[RunRow, ...]
     head_manifest_sha256: str | None
     """Manifest hash of the period's last run (ties the report to the chain)."""
+    progress: Progress
+    daily: Daily
+    time_to_fix: tuple[TimeToFix, ...]
+    """Criteria with exceptions in the period, in catalog order."""
+    risks: tuple[RiskRow, ...]
     legend: str = LEGEND
     """How exceptions open and close (errors leave them open, never fixed)."""
+
+    @property
+    def in_scope(self) -> tuple[str, ...]:
+        """The SOC 2 categories in scope."""
+        return tuple(c.category for c in self.categories if c.in_scope)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form; dates ISO, datetimes UTC ``...Z``."""
@@ -184,6 +285,8 @@ class _Jsonable:
             return value
         if kind is tuple or kind is list:
             return [v if type(v) in _SCALARS else self.convert(v) for v in value]
+        if kind is dict:
+            return {k: v if type(v) in _SCALARS else self.convert(v) for k, v in value.items()}
         if isinstance(value, datetime):
             text = self._times.get(value)
             if text is None:
