@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import stat
 import zipfile
 from collections.abc import Iterator
@@ -209,3 +210,22 @@ def test_db_verify_command(repo: Repository, tmp_path: Path, db_url: str,
     (tmp_path / "bad.jsonl").write_text("{\n")
     res = run_cli(capsys, "--db", db_url, "db", "verify", "--anchor", str(tmp_path / "bad.jsonl"))
     assert res.code in (2, 4) and len(res.err.strip().splitlines()) == 1, res.err
+
+
+def test_db_verify_reads_the_anchor_safely(repo: Repository, tmp_path: Path, db_url: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    made = seal_days(repo, settings(tmp_path), range(2))
+    one = tmp_path / "one.json"  # a single checkpoint, pretty-printed as an auditor saves it
+    one.write_text(json.dumps(made[1], indent=2))
+    res = run_cli(capsys, "--db", db_url, "db", "verify", "--anchor", str(one), "--public-key",
+                  str(tmp_path / "k.pub"))
+    assert res.code == 0 and json.loads(res.out)["anchor"]["newest_seq"] == 2, res.err
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # would block a plain read forever
+    for path, words in ((fifo, "not a regular file"), (Path("/dev/zero"), "not a regular file"),
+                        (tmp_path / "empty", "holds no checkpoint")):
+        if path.name == "empty":
+            path.write_text("\n")
+        res = run_cli(capsys, "--db", db_url, "db", "verify", "--anchor", str(path))
+        assert res.code == 2 and len(res.err.strip().splitlines()) == 1, res.err
+        assert words in res.err, res.err
