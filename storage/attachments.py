@@ -27,6 +27,7 @@ from storage.errors import BlobNotFound, LedgerTampered, StorageError
 from storage.ledger import append, walk
 from storage.models import Attachment, Blob, table_of
 from storage.records import to_utc
+from storage.timestamps import parse_timestamp
 
 KIND_ATTACHMENT = "attachment"
 
@@ -74,7 +75,7 @@ class AttachmentRecord:
 
 def parse_utc(text: str) -> datetime:
     """An aware datetime from :func:`storage.canonical.format_utc` text."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parse_timestamp(text)
 
 
 KIND_ATTACHED = "attachment"

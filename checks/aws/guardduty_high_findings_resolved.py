@@ -9,6 +9,7 @@ from typing import Any
 from collector.cloud.api import AwsApi
 from collector.model import Result
 from collector.plugin import Remediation, check, each
+from storage.timestamps import timestamp_or_none
 
 BATCH = 50
 """GetFindings accepts at most 50 finding ids per request."""
@@ -88,12 +89,4 @@ def _detector_arn(ctx: AwsApi, detector: str) -> str:
 
 def _instant(value: object) -> datetime | None:
     """GuardDuty timestamps are ISO-8601 strings (e.g. 2026-11-20T10:00:00.000Z)."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC)
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return timestamp_or_none(value)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from collector.cloud.api import GcpApi
 from collector.model import Result, Status
+from storage.timestamps import timestamp_or_none
 
 LIST_RESOURCE = "cloudasset.assets.listResource"
 LIST_IAM_POLICY = "cloudasset.assets.listIamPolicy"
@@ -85,13 +86,7 @@ def duration_seconds(value: object) -> float | None:
 
 def parse_time(value: object) -> datetime | None:
     """An RFC 3339 timestamp (`2026-01-05T10:00:00Z`, with or without fractions)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return timestamp_or_none(value) if isinstance(value, str) else None
 
 
 def metadata_value(metadata: object, key: str) -> str | None:

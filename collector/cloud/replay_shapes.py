@@ -17,6 +17,8 @@ import botocore.session
 from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape
 
+from storage.timestamps import parse_timestamp
+
 
 class ReplayFormatError(ValueError):
     """A recording is malformed or disagrees with the AWS service model (one line: where, what)."""
@@ -81,7 +83,6 @@ def revive(value: Any, shape: Shape | None, where: str) -> Any:
 
 def _timestamp(text: str, where: str) -> datetime:
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parse_timestamp(text)
     except ValueError as exc:
         raise ReplayFormatError(f"{where}: {text!r} is not an ISO-8601 timestamp") from exc
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
