@@ -1,10 +1,12 @@
-"""The README's generated blocks: the real `--help` output and the check catalog table.
+"""The README's generated blocks: the real `--help` output, the check catalog table, the example
+configuration and the exit codes (from collector/cli/errors.py).
 
 `python -m tests.support.readme` rewrites them; tests/test_readme.py fails when they drift.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import os
@@ -59,8 +61,40 @@ def config_block() -> str:
     return "```yaml\n" + example.read_text() + "```\n"
 
 
+ERRORS = Path(__file__).resolve().parents[2] / "collector" / "cli" / "errors.py"
+
+
+def exit_codes() -> dict[int, str]:
+    """Each `EXIT_*` constant of collector/cli/errors.py: its code and its docstring (one line).
+    A code without a docstring is an error: the README documents every one."""
+    body = ast.parse(ERRORS.read_text()).body
+    out: dict[int, str] = {}
+    for node, after in zip(body, [*body[1:], None], strict=True):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id.startswith("EXIT_")):
+            continue
+        name = node.targets[0].id
+        value = node.value.value if isinstance(node.value, ast.Constant) else None
+        doc = (after.value.value if isinstance(after, ast.Expr)
+               and isinstance(after.value, ast.Constant) else None)
+        if not isinstance(value, int) or not isinstance(doc, str):
+            raise ValueError(f"{ERRORS}: {name} needs an int value and a docstring")
+        out[value] = " ".join(doc.split())
+    return dict(sorted(out.items()))
+
+
+def exit_codes_block() -> str:
+    rows = ["| code | meaning |", "|---|---|"]
+    for code, meaning in exit_codes().items():
+        escaped = meaning.replace("|", "\\|")
+        rows.append(f"| {code} | {escaped} |")
+    return "\n".join(rows) + "\n"
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
-    "help": help_block, "config": config_block, "checks": checks_block}
+    "help": help_block, "config": config_block, "checks": checks_block,
+    "exit-codes": exit_codes_block}
 
 
 def render(text: str) -> str:
