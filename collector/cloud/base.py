@@ -93,10 +93,6 @@ class ScopeStats:
                 key = (error, "")
                 self.errors[key] = self.errors.get(key, 0) + 1
 
-    def note_error(self, code: str, message: str) -> None:
-        with self.lock:
-            self.errors[(code, message)] = self.errors.get((code, message), 0) + 1
-
 
 class Sent(Protocol):
     """What went over the wire for one logical request (each provider's wire layer has one)."""
