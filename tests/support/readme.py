@@ -98,10 +98,16 @@ BLOCKS: dict[str, Callable[[], str]] = {
 
 
 def render(text: str) -> str:
+    """`text` with every generated block between its markers made afresh (a block is made only
+    where its markers are)."""
     for name, make in BLOCKS.items():
         pattern = re.compile(
             rf"(<!-- BEGIN generated:{name} -->\n).*?(<!-- END generated:{name} -->)", re.S)
-        text = pattern.sub(lambda m, make=make: m.group(1) + make() + m.group(2), text)
+
+        def fill(m: re.Match[str], make: Callable[[], str] = make) -> str:
+            return m.group(1) + make() + m.group(2)
+
+        text = pattern.sub(fill, text)
     return text
 
 
