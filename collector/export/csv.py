@@ -1,5 +1,9 @@
 """summary.csv (one row per criterion) and results.csv (every result of the period).
 
+summary.csv is rendered from the period report (``collector.export.summary.bundle_report``);
+its last two columns count failing results an accepted risk covered (still failures in
+``failed`` and ``pass_rate``) and give the pass rate without them.
+
 results.csv has exactly the results contract's columns (:data:`collector.results.CONTRACT_COLUMNS`)
 and rows as :class:`collector.results.ResultRow` renders them; it is streamed run by run. A result
 set shared by many runs (an unchanged estate) is rendered once and reused with each run's id.
@@ -14,14 +18,15 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 
 from collector.export.bundle import buffered
-from collector.export.model import PeriodSummary
 from collector.export.source import RunReader
+from collector.export.summary import gap_text
+from collector.report.model import PeriodReport
 from collector.results import CONTRACT_COLUMNS, ResultRow
 from storage.canonical import format_utc
 
 SUMMARY_COLUMNS = ("criterion_id", "title", "category", "in_scope", "automated_checks",
                    "checks", "passed", "failed", "errors", "not_applicable", "pass_rate",
-                   "exceptions", "gap")
+                   "exceptions", "gap", "failed_accepted", "pass_rate_excluding_accepted")
 CACHED_RESULT_SETS = 512
 """How many rendered result sets results.csv keeps for reuse across runs."""
 
@@ -41,14 +46,22 @@ def percent(rate: float | None) -> str:
     return "" if rate is None else f"{rate * 100:.2f}"
 
 
-def summary_csv(summary: PeriodSummary) -> bytes:
+def ratio(passed: int, failed: int) -> float | None:
+    """passed / (passed + failed), unrounded (``None`` when nothing was judged)."""
+    return passed / (passed + failed) if passed + failed else None
+
+
+def summary_csv(report: PeriodReport, *, type1: bool = False) -> bytes:
     """summary.csv: one row per criterion (in catalog order)."""
     lines = [_line(SUMMARY_COLUMNS)]
-    for row in summary.rows:
+    for row in report.criteria:
+        c = row.coverage
         lines.append(_line([
-            row.criterion_id, row.title, row.category, "yes" if row.in_scope else "no",
-            len(row.checks), ";".join(row.checks), row.passed, row.failed, row.errors,
-            row.not_applicable, percent(row.pass_rate), row.exceptions, row.gap]))
+            row.id, row.title, row.category, "yes" if row.in_scope else "no",
+            len(row.checks), ";".join(row.checks), c.passed, c.failed, c.errors,
+            c.not_applicable, percent(ratio(c.passed, c.failed)), c.exceptions,
+            gap_text(row, type1=type1), c.failed_accepted,
+            percent(ratio(c.passed, c.failed - c.failed_accepted))]))
     return "".join(lines).encode("utf-8")
 
 

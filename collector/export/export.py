@@ -6,7 +6,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -16,7 +16,7 @@ from collector.export.csv import results_csv, summary_csv
 from collector.export.evidence import EvidenceWriter
 from collector.export.signing import Signer
 from collector.export.source import RunReader, Selection
-from collector.export.summary import summarise_period
+from collector.export.summary import bundle_report
 from config.criteria import Catalog
 from config.settings import Settings
 from storage import Repository, sha256_hex
@@ -46,19 +46,22 @@ def write_bundle(repo: Repository, catalog: Catalog, settings: Settings, selecti
     repo.require_intact()
     reader = RunReader(repo, selection)
     attached = attachments.selected(repo, selection)
-    summary = replace(summarise_period(reader, catalog, settings),
-                      attachments=tuple(attachments.describe(a) for a in attached))
+    report = bundle_report(reader, catalog, settings)
+    type1 = selection.kind == "type1"
     evidence = EvidenceWriter(reader)
     writer = BundleWriter(out)
     writer.add_bytes("README.txt", readme.render(selection, tool_version, signer is not None))
     attachments.write(writer, repo, attached, selection.end)
     evidence.write(writer)
-    writer.add_bytes("oscal/assessment-results.json", oscal.render(summary, tool_version))
+    writer.add_bytes("oscal/assessment-results.json",
+                     oscal.render(report, selection, tool_version))
     writer.add_chunks("results.csv", results_csv(reader), large=True)
     for run in sorted(selection.chain, key=lambda r: r.run_id):
         writer.add_bytes(manifest.run_path(run.run_id), repo.manifest_bytes(run.run_id))
-    writer.add_bytes("summary.csv", summary_csv(summary))
-    writer.add_bytes("summary.html", html.render(summary, tool_version))
+    writer.add_bytes("summary.csv", summary_csv(report, type1=type1))
+    writer.add_bytes("summary.html", html.render_report(
+        report, tool_version, type1=type1,
+        attachments=tuple(attachments.describe(a) for a in attached)))
     writer.unordered()
     checkpoint = manifest.checkpoint_of(repo, selection, signer)
     body = manifest.render(manifest.header(selection, tool_version, signer, checkpoint),
@@ -69,7 +72,7 @@ def write_bundle(repo: Repository, catalog: Catalog, settings: Settings, selecti
     writer.close()
     return ExportResult(len(writer.entries), sha256_hex(body), signer is not None,
                         selection.head.manifest_sha256 or "", len(selection.runs),
-                        len(summary.exceptions))
+                        len(report.exceptions))
 
 
 @contextmanager

@@ -1,119 +1,82 @@
-"""The period summary a bundle shows (summary.html, summary.csv, OSCAL findings).
+"""What a bundle reports about its period: the one period report model, narrowed to the export.
 
-Type II: the numbers are the period report's (``collector.report.period.build_period_report``:
-coverage, pass rates, exception intervals, gaps), so the bundle and `evidence report` agree.
-Type I: the bundle's one run, counted the same way. Either way the per-run points of the
-pass-rate chart come from the result-set rows of each run (no blob is read).
+A Type II bundle is ``collector.report.period.build_period_report`` over its period; a Type I
+bundle is the same report over its one run (``only_run``). summary.html, summary.csv and the OSCAL
+file are all rendered from that :class:`~collector.report.model.PeriodReport`, so the bundle and
+`evidence report` cannot disagree. With ``--criteria``, the report keeps those criteria, the
+checks and exceptions that count for them, and their daily states.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import logging
+from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 
-from collector.export.intervals import single_run_intervals
-from collector.export.model import CriterionRow, ExceptionInterval, PeriodSummary, RunPoint
-from collector.export.source import RunReader, Selection
+from collector.export.source import RunReader
+from collector.report.daily import categories
+from collector.report.model import CriterionRow, Daily, PeriodReport
 from collector.report.period import build_period_report
 from config.criteria import Catalog
 from config.settings import Settings
 
-_Counts = dict[str, list[int]]
+logger = logging.getLogger("evidence.export")
 
 
-class _Tally:
-    """Per-criterion counts, checks and chart points from the period's result-set rows."""
+def installed_remediations() -> dict[str, dict[str, str] | None]:
+    """Check id -> remediation of the installed checks ({} when they cannot be discovered:
+    remediation is guidance, never evidence, and a broken plug-in must not stop an export)."""
+    from collector.plugin import CheckDefinitionError, discover
 
-    def __init__(self, reader: RunReader) -> None:
-        self.counts: _Counts = defaultdict(lambda: [0, 0, 0, 0])
-        self.points: dict[str, dict[str, list[int]]] = defaultdict(dict)
-        self.checks: dict[str, set[str]] = defaultdict(set)
-        self.items = list(reader.result_sets()) if reader.selection.kind == "type1" else []
-        source = self.items or reader.result_sets()
-        for run, rs, crits in source:
-            for c in crits:
-                self.checks[c].add(rs.check_id)
-                total = self.counts[c]
-                for i, n in enumerate((rs.n_pass, rs.n_fail, rs.n_error, rs.n_na)):
-                    total[i] += n
-                point = self.points[c].setdefault(run.run_id, [0, 0])
-                point[0] += rs.n_pass
-                point[1] += rs.n_fail
-
-    def run_points(self, criterion: str, sel: Selection) -> tuple[RunPoint, ...]:
-        when = {r.run_id: r.started_at for r in sel.runs}
-        return tuple(RunPoint(rid, when[rid], v[0], v[1])
-                     for rid, v in self.points[criterion].items())
+    try:
+        registry = discover()
+    except CheckDefinitionError as exc:
+        logger.warning("remediation left out of summary.html: %s", exc)
+        return {}
+    return {c.id: c.remediation.as_json() for c in registry if c.remediation}
 
 
-def _report_gap(status: str, evidence_mode: str, gap_days: int) -> str:
+def bundle_report(reader: RunReader, catalog: Catalog, settings: Settings, *,
+                  remediations: Mapping[str, dict[str, str] | None] | None = None,
+                  now: datetime | None = None) -> PeriodReport:
+    """The report a bundle renders: its period's (Type II) or its one run's (Type I)."""
+    sel = reader.selection
+    fixes = installed_remediations() if remediations is None else remediations
+    report = build_period_report(
+        reader.repo, catalog, settings, sel.start, sel.end, remediations=fixes, now=now,
+        only_run=sel.runs[0] if sel.kind == "type1" else None)
+    return restrict(report, sel.criteria)
+
+
+def restrict(report: PeriodReport, criteria: tuple[str, ...]) -> PeriodReport:
+    """The report narrowed to ``criteria`` (all when empty)."""
+    if not criteria:
+        return report
+    wanted = set(criteria)
+    rows = tuple(c for c in report.criteria if c.id in wanted)
+    return replace(
+        report, criteria=rows, categories=categories(rows, report.in_scope),
+        checks=tuple(c for c in report.checks if wanted & set(c.criteria)),
+        exceptions=tuple(e for e in report.exceptions if wanted & set(e.criteria)),
+        daily=Daily(report.daily.start, report.daily.codes,
+                    {k: v for k, v in report.daily.criteria.items() if k in wanted}),
+        time_to_fix=tuple(t for t in report.time_to_fix if t.criterion in wanted),
+        risks=tuple(r for r in report.risks if not r.criteria or wanted & set(r.criteria)))
+
+
+def gap_text(row: CriterionRow, *, type1: bool = False) -> str:
+    """Why an in-scope criterion lacks evidence ("" when it has what it needs, or is out of
+    scope). A Type I bundle is a point in time: no schedule, so no days without a result."""
+    if not row.in_scope:
+        return ""
     reasons = []
-    if status == "none":
+    if row.status == "none":
         reasons.append("no automated check and no valid attachment" + (
-            " (needs manual evidence)" if evidence_mode == "manual" else ""))
-    elif status == "partial":
+            " (needs manual evidence)" if row.evidence_mode == "manual" else ""))
+    elif row.status == "partial":
         reasons.append("checks cover it, but the manual evidence it also needs has no valid "
                        "attachment")
-    if gap_days:
-        reasons.append(f"{gap_days} scheduled day(s) without a result")
+    if row.coverage.gap_days and not type1:
+        reasons.append(f"{row.coverage.gap_days} scheduled day(s) without a result")
     return "; ".join(reasons)
-
-
-def _wanted(sel: Selection, criteria: tuple[str, ...]) -> bool:
-    return not sel.criteria or bool(set(criteria) & set(sel.criteria))
-
-
-def _type2(reader: RunReader, catalog: Catalog, settings: Settings,
-           tally: _Tally) -> PeriodSummary:
-    sel = reader.selection
-    report = build_period_report(reader.repo, catalog, settings, sel.start, sel.end)
-    rows = tuple(
-        CriterionRow(c.id, c.title, c.category, c.in_scope, c.checks, c.coverage.passed,
-                     c.coverage.failed, c.coverage.errors, c.coverage.not_applicable,
-                     c.coverage.exceptions,
-                     _report_gap(c.status, c.evidence_mode, c.coverage.gap_days)
-                     if c.in_scope else "", tally.run_points(c.id, sel))
-        for c in report.criteria if not sel.criteria or c.id in sel.criteria)
-    exceptions = tuple(
-        ExceptionInterval(e.check_id, e.resource_id, e.provider, e.scope, e.region,
-                          e.criteria, e.first_seen, e.fixed_at, e.duration_s, e.message,
-                          e.fixed_by, e.unknown_s, e.unknown_since)
-        for e in report.exceptions if _wanted(sel, e.criteria))
-    return PeriodSummary(sel, report.runs_expected, len(sel.runs),
-                         sum(1 for r in sel.runs if r.status == "complete"), rows, exceptions,
-                         reader.titles())
-
-
-def _type1(reader: RunReader, catalog: Catalog, settings: Settings,
-           tally: _Tally) -> PeriodSummary:
-    sel = reader.selection
-    in_scope = {c.id for c in catalog.in_scope(settings.soc2.categories)}
-    rows = []
-    for crit in catalog:
-        if sel.criteria and crit.id not in sel.criteria:
-            continue
-        n_pass, n_fail, n_error, n_na = tally.counts[crit.id]
-        checks = tuple(sorted(tally.checks[crit.id]))
-        gap = ""
-        if crit.id in in_scope and not checks:
-            gap = _report_gap("none", crit.evidence_mode, 0)
-        rows.append(CriterionRow(crit.id, crit.title, crit.category, crit.id in in_scope, checks,
-                                 n_pass, n_fail, n_error, n_na, 0, gap,
-                                 tally.run_points(crit.id, sel)))
-    end = datetime.combine(sel.end + timedelta(days=1), time(), UTC)
-    exceptions = single_run_intervals(reader, tally.items, end)
-    per: dict[str, int] = defaultdict(int)
-    for e in exceptions:
-        for c in e.criteria:
-            per[c] += 1
-    rows = [replace(r, exceptions=per[r.criterion_id]) for r in rows]
-    return PeriodSummary(sel, 1, 1, 1, tuple(rows), exceptions, reader.titles())
-
-
-def summarise_period(reader: RunReader, catalog: Catalog, settings: Settings) -> PeriodSummary:
-    """Compute the summary of ``reader``'s selection."""
-    tally = _Tally(reader)
-    if reader.selection.kind == "type1":
-        return _type1(reader, catalog, settings, tally)
-    return _type2(reader, catalog, settings, tally)
