@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -12,10 +12,12 @@ from collector.cli.attach import known_criterion
 from collector.cli.context import AppContext
 from collector.cli.errors import UserError
 from collector.cli.params import DAY
+from collector.report.accepted import Acceptance, known_on
 from collector.report.coverage import shortest
 from collector.report.history import sealed_chain
 from collector.report.period import ReportError, RunMappings, period_runs, resolve_period
 from collector.report.sample import SAMPLE_SIZES, Sample, build_population, draw, to_csv
+from collector.risks.store import load_book
 from storage import ResultSetRecord, RunRecord
 
 
@@ -40,12 +42,14 @@ def sample(app: AppContext, criterion: str | None, control: str | None, start: d
     The population is every occurrence of the period at the control's frequency, each with the
     runs evidencing it; the sample size is annual 1, quarterly 2, monthly 2, weekly 5, daily 25,
     continuous (several times a day) 40, or the whole population when smaller, one draw per
-    equal stratum of the period. The seed is printed so anyone can reproduce the draw.
+    equal stratum of the period. The seed is printed so anyone can reproduce the draw. Failing
+    results an accepted risk covered stay failures and are also counted apart
+    (failed_accepted, accepted_risk). A period in progress ends today.
     """
     if (criterion is None) == (control is None):
         raise UserError("give exactly one of --criterion ID or --control ID")
     try:
-        last = resolve_period(start.date(), end.date(), None)
+        last = min(resolve_period(start.date(), end.date(), None), datetime.now(UTC).date())
     except ReportError as exc:
         raise UserError(str(exc)) from None
     settings = app.loaded.settings
@@ -72,7 +76,9 @@ def sample(app: AppContext, criterion: str | None, control: str | None, start: d
             return cid in mappings.of(run).get(rs.check_id, ((), ""))[0]
 
     rows = app.read_repo.result_sets_of_runs([r.run_id for r in runs])
-    population = build_population(runs, rows, counts, freq, start.date(), last)
+    acceptance = Acceptance(app.read_repo, known_on(load_book(app.read_repo), last))
+    population = build_population(runs, rows, counts, freq, start.date(), last,
+                                  lambda run, rs: acceptance.count(rs, ()))
     drawn = draw(target, freq, start.date(), last, population, seed)
     _write(drawn, out_dir)
 

@@ -9,8 +9,13 @@ frequency (annual 1, quarterly 2, monthly 2, weekly 5, daily 25, several times a
 the whole population when smaller.
 It is spread across the period: the population, in time order, is cut into as many equal strata
 as the sample size and one occurrence is drawn from each with ``random.Random(seed)``. Without a
-seed, the seed is the first 16 hex digits of the sha256 of the population CSV, so anyone holding
-the same evidence draws the same sample.
+seed, the seed is the first 16 hex digits of the sha256 of the population CSV's first nine
+columns (:data:`SEED_COLUMNS`, the columns of the first version: columns added later never change
+a draw), so anyone holding the same evidence draws the same sample.
+
+Failing results an accepted risk covered (in force on their day, ``collector.report.accepted``)
+stay in ``failed`` and are also counted in ``failed_accepted``; ``accepted_risk`` names the
+risks (space-separated).
 """
 
 from __future__ import annotations
@@ -28,8 +33,11 @@ from storage import ResultSetRecord, RunRecord
 
 SAMPLE_SIZES = {"annual": 1, "quarterly": 2, "monthly": 2, "weekly": 5, "daily": 25,
                 "continuous": 40}
-COLUMNS = ("occurrence", "start", "end", "runs", "evidence_run", "evidence_status", "passed",
-           "failed", "errors")
+SEED_COLUMNS = ("occurrence", "start", "end", "runs", "evidence_run", "evidence_status",
+                "passed", "failed", "errors")
+COLUMNS = (*SEED_COLUMNS, "failed_accepted", "accepted_risk")
+Accepted = Callable[[RunRecord, ResultSetRecord], tuple[int, tuple[str, ...]]]
+"""(failing results an accepted risk covered, those risks' ids) of one result set."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,10 @@ class Occurrence:
     errors: int = 0
     """``error`` results: resources the runs could not judge (unknown, never passed; see
     ``collector.report.exceptions``)."""
+    failed_accepted: int = 0
+    """Of ``failed``, those an accepted risk in force on their day covered."""
+    accepted_risk: tuple[str, ...] = ()
+    """The accepted risks that covered them."""
 
     def row(self) -> dict[str, object]:
         """The CSV row."""
@@ -58,7 +70,8 @@ class Occurrence:
                 "end": self.end.isoformat(), "runs": " ".join(self.runs),
                 "evidence_run": self.evidence_run or "", "evidence_status":
                 self.evidence_status or "", "passed": self.passed, "failed": self.failed,
-                "errors": self.errors}
+                "errors": self.errors, "failed_accepted": self.failed_accepted,
+                "accepted_risk": " ".join(self.accepted_risk)}
 
 
 @dataclass(frozen=True)
@@ -99,18 +112,26 @@ def bucket(day: date, frequency: str) -> tuple[str, date, date]:
 
 def build_population(runs: Sequence[RunRecord], rows: dict[str, list[ResultSetRecord]],
                      counts: Callable[[RunRecord, ResultSetRecord], bool], frequency: str,
-                     start: date, end: date) -> tuple[Occurrence, ...]:
+                     start: date, end: date,
+                     accepted: Accepted | None = None) -> tuple[Occurrence, ...]:
     """The occurrences of ``start``..``end``; ``counts`` says which result sets evidence the
-    control. Calendar buckets are clipped to the period."""
-    evidence: dict[str, list[tuple[RunRecord, int, int, int]]] = {}
+    control, ``accepted`` which of their failures accepted risks covered. Calendar buckets are
+    clipped to the period."""
+    evidence: dict[str, list[tuple[RunRecord, int, int, int, int, set[str]]]] = {}
     for run in runs:
         sets = [rs for rs in rows.get(run.run_id, ()) if counts(run, rs)]
         if sets:
             key = (run.collection_id or run.run_id) if frequency == "continuous" else (
                 bucket(run.started_at.date(), frequency)[0])
+            n_accepted, ids = 0, set()
+            for rs in sets:
+                if accepted is not None and rs.n_fail:
+                    n, found = accepted(run, rs)
+                    n_accepted += n
+                    ids.update(found)
             evidence.setdefault(key, []).append(
                 (run, sum(s.n_pass for s in sets), sum(s.n_fail for s in sets),
-                 sum(s.n_error for s in sets)))
+                 sum(s.n_error for s in sets), n_accepted, ids))
     if frequency == "continuous":
         labels = [(k, v[0][0].started_at.date(), v[-1][0].started_at.date())
                   for k, v in evidence.items()]
@@ -130,24 +151,28 @@ def build_population(runs: Sequence[RunRecord], rows: dict[str, list[ResultSetRe
                               chosen.run_id if chosen else None,
                               chosen.status if chosen else None,
                               sum(e[1] for e in found), sum(e[2] for e in found),
-                              sum(e[3] for e in found)))
+                              sum(e[3] for e in found), sum(e[4] for e in found),
+                              tuple(sorted({i for e in found for i in e[5]}))))
     return tuple(out)
 
 
-def to_csv(occurrences: Sequence[Occurrence], extra: Sequence[str] = ()) -> str:
+def to_csv(occurrences: Sequence[Occurrence], extra: Sequence[str] = (),
+           columns: Sequence[str] = COLUMNS) -> str:
     """CSV text of occurrences (``extra`` prepends a ``sample_no`` column when given)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*extra, *COLUMNS])
+    writer.writerow([*extra, *columns])
     for i, occ in enumerate(occurrences, 1):
         row = occ.row()
-        writer.writerow([*([i] if extra else []), *(row[c] for c in COLUMNS)])
+        writer.writerow([*([i] if extra else []), *(row[c] for c in columns)])
     return out.getvalue()
 
 
 def derive_seed(population: Sequence[Occurrence]) -> int:
-    """The seed used when none is given: sha256 of the population CSV, first 16 hex digits."""
-    return int(hashlib.sha256(to_csv(population).encode()).hexdigest()[:16], 16)
+    """The seed used when none is given: sha256 of the population CSV's :data:`SEED_COLUMNS`,
+    first 16 hex digits."""
+    text = to_csv(population, columns=SEED_COLUMNS)
+    return int(hashlib.sha256(text.encode()).hexdigest()[:16], 16)
 
 
 def draw(target: str, frequency: str, start: date, end: date,
