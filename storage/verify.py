@@ -21,15 +21,18 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from storage.attachments import verified
-from storage.blobs import call_record, chunks, read_blob
+from storage.blobs import call_record, chunks, read_blob, unpack
 from storage.canonical import canonical_json, sha256_hex
 from storage.chain import manifest_dict, read_manifest
 from storage.errors import IndexTampered, LedgerTampered, StorageError
 from storage.index import check_rows, legacy_digests, read_rows
 from storage.ledger import check_sealed_head, walk
-from storage.models import Attachment, Call, ChainHead, Run, table_of
+from storage.models import Attachment, Blob, Call, ChainHead, Run, table_of
 from storage.records import ChainCheck, RunRecord
 from storage.sealed import RunReader
+
+BLOB_BATCH = 100
+"""Blobs read per query when only their hash is checked (bounded memory, few round trips)."""
 
 
 class _Broken(Exception):
@@ -136,9 +139,11 @@ class ChainVerifier:
             if scope.calls_sha256 is not None:
                 where = f"{scope.provider}/{scope.scope}/{scope.region}"
                 self._check_calls(scope.calls_sha256, f"the call list of scope {where}")
-        for result in results:
-            where = f"{result.check_id} in {result.provider}/{result.scope}/{result.region}"
-            self._check_blob(result.result_set_sha256, f"the result set of {where}")
+        sets: dict[str, str] = {}
+        for r in results:
+            sets.setdefault(r.result_set_sha256, f"the result set of {r.check_id} in "
+                                                 f"{r.provider}/{r.scope}/{r.region}")
+        self._check_blobs(sets)
         self._check_mapping(run.mapping_sha256)
         return run
 
@@ -208,6 +213,7 @@ class ChainVerifier:
         for batch in chunks(todo):
             rows = self._conn.execute(select(table_of(Call)).where(Call.digest.in_(batch)))
             found = {row.digest: row for row in rows}
+            responses: dict[str, str] = {}
             for digest in batch:
                 row = found.get(digest)
                 if row is None:
@@ -215,8 +221,29 @@ class ChainVerifier:
                 if call_record(row).digest() != digest:
                     raise _Broken(f"{what}: call {digest} was altered")
                 if row.response_sha256 is not None:
-                    self._check_blob(row.response_sha256, f"the response of call {digest}")
-                self._good_calls.add(digest)
+                    responses.setdefault(row.response_sha256, f"the response of call {digest}")
+            self._check_blobs(responses)
+            self._good_calls.update(batch)
+
+    def _check_blobs(self, wanted: dict[str, str]) -> None:
+        """:meth:`_check_blob` for many blobs whose data is not needed (sha -> what), read a
+        batch per query and dropped once hashed; a corrupt one is then re-read alone to be
+        named."""
+        todo = [sha for sha in wanted if sha not in self._good_blobs]
+        for batch in chunks(todo, BLOB_BATCH):
+            seen: set[str] = set()
+            try:
+                for sha, stored in self._conn.execute(
+                        select(Blob.sha256, Blob.data).where(Blob.sha256.in_(batch))):
+                    unpack(stored, sha, "blob")
+                    seen.add(sha)
+            except StorageError:
+                for sha in batch:
+                    self._check_blob(sha, wanted[sha])
+            for sha in batch:
+                if sha not in seen:
+                    raise _Broken(f"{wanted[sha]}: blob {sha} is missing")
+            self._good_blobs.update(batch)
 
     def _check_head(self, last: RunRecord | None) -> None:
         """Raise _Broken unless chain_head names the last sealed run."""

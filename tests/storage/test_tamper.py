@@ -191,3 +191,33 @@ def test_an_edited_call_stops_the_export_check(repo: Repository, raw: Engine) ->
     tamper(raw, "UPDATE calls SET http_status = 403")
     with pytest.raises(ChainBroken, match="was altered"):
         repo.require_intact()
+
+
+@pytest.mark.parametrize("kind, sql, words", [
+    ("response", "UPDATE blobs SET data = :junk WHERE sha256 = :sha", "is corrupt"),
+    ("response", "DELETE FROM blobs WHERE sha256 = :sha", "is missing"),
+    ("result_set", "UPDATE blobs SET data = :junk WHERE sha256 = :sha", "is corrupt"),
+    ("result_set", "DELETE FROM blobs WHERE sha256 = :sha", "is missing"),
+])
+def test_an_edited_or_deleted_evidence_blob_is_named(repo: Repository, raw: Engine, kind: str,
+                                                     sql: str, words: str) -> None:
+    import zlib
+
+    sealed_run(repo, "first", variant="a")
+    sealed_run(repo, "second", at=T0 + timedelta(days=1), variant="b")
+    with raw.connect() as conn:
+        shas = sorted(conn.execute(text("SELECT sha256 FROM blobs WHERE kind = :k"),
+                                   {"k": kind}).scalars())
+    victim = shas[len(shas) // 2]
+    with raw.begin() as conn:  # foreign keys off, as a database owner can
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+        else:
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        conn.execute(text(sql), {"sha": victim, "junk": zlib.compress(b'{"forged": true}')})
+    check = repo.verify_chain()
+    assert not check.ok and check.reason is not None
+    what = "the response of call" if kind == "response" else "the result set of aws_check_"
+    assert what in check.reason and victim in check.reason and words in check.reason
+    with pytest.raises(ChainBroken, match=victim):
+        repo.require_intact()
