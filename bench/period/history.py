@@ -25,8 +25,11 @@ CRITERIA = ("CC6.1", "CC6.6", "CC7.2", "CC8.1", "A1.2", "C1.1", "CC6.7", "CC7.1"
 class Estate:
     """The estate and the history generator."""
 
-    def __init__(self, repo: Repository, *, resources: int, checks: int, seed: int = 7) -> None:
+    def __init__(self, repo: Repository, *, resources: int, checks: int, seed: int = 7,
+                 t0: datetime = T0) -> None:
         self.repo = repo
+        self.t0 = t0
+        """When run number 0 starts."""
         self.rng = random.Random(seed)
         self.checks = [f"aws_bench_check_{i:02d}" for i in range(checks)]
         per = max(1, resources // checks)
@@ -71,8 +74,8 @@ class Estate:
         return digests
 
     def run(self, n: int, after: Callable[[str], None] | None = None) -> str:
-        """Store and seal run number ``n`` (day ``n`` after T0); return its id."""
-        at = T0 + timedelta(days=n)
+        """Store and seal run number ``n`` (day ``n`` after ``t0``); return its id."""
+        at = self.t0 + timedelta(days=n)
         run_id = f"{at:%Y%m%dT%H%M%SZ}-bench"
         self.repo.start_run(run_id, started_at=at, tool_version="bench", config_hash="bench",
                             mapping_sha256=self.mapping, host="bench", pid=1)

@@ -5,10 +5,12 @@
 2. Report: ``--days`` daily runs where ``--change`` of the results flip per day; the change
    index is built once (what the runner would do after each run), then ``evidence report
    --from --to --format json`` over the whole period runs as a child process, twice (wall time,
-   peak RSS, identical output), then once more with the index dropped (the report rebuilds it
-   lazily). Goals: < 2 s, < 300 MB. The project's modules are byte-compiled first, as
-   `pip install` does for a real installation (an editable install under
-   PYTHONDONTWRITEBYTECODE would otherwise recompile them on every start).
+   peak RSS, identical output), then once more with the index dropped: each run seals its
+   index's digest, so that is an edit and the report must refuse (exit 4). Goals: < 2 s,
+   < 300 MB. The year is 2025 (:data:`YEAR0`), over by any clock the bench runs on (a period
+   in progress ends today). The project's modules are byte-compiled first, as `pip install`
+   does for a real installation (an editable install under PYTHONDONTWRITEBYTECODE would
+   otherwise recompile them on every start).
 
     .venv/bin/python bench/period/run.py [--days 365] [--resources 10000] [--checks 40]
                                          [--change 0.01] [--dir DIR] [--only size|report]
@@ -24,16 +26,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.calibrate import describe  # noqa: E402
-from bench.period.history import T0, Estate  # noqa: E402
+from bench.period.history import Estate  # noqa: E402
 from collector.report.history import ensure_index, sealed_chain  # noqa: E402
 from storage import Repository  # noqa: E402
+
+YEAR0 = datetime(2025, 1, 1, 3, 0, tzinfo=UTC)
+"""The report bench's first run: a year that is over."""
+EXIT_TAMPERED = 4
+"""`evidence`'s exit code when the database was edited (see the README's exit codes)."""
 
 
 def db_size(path: Path) -> int:
@@ -82,17 +89,21 @@ def size_bench(work: Path, days: int, resources: int, checks: int) -> None:
             print(f"size:   {name:<40} +{grew / 1e3:8.0f} kB ({grew / max(days - 1, 1):.0f} B/run)")
 
 
-def report_child(url: str, start: str, end: str, out: Path) -> tuple[float, float, int]:
+def report_child(url: str, start: str, end: str, out: Path,
+                 expect: int = 0) -> tuple[float, float, int]:
     """Run `evidence report` in a child; return (wall s, CPU s, peak RSS in MB).
 
     CPU time (user + system) is printed beside wall time because a shared machine's load
-    stretches wall time."""
+    stretches wall time. The child must exit with ``expect``."""
     cmd = [sys.executable, "-m", "collector", "--db", url, "--config", str(out.parent / "e.yaml"),
            "report", "--from", start, "--to", end, "--format", "json"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     with out.open("w") as sink:
-        subprocess.run(cmd, stdout=sink, check=True, cwd=ROOT)
+        done = subprocess.run(cmd, stdout=sink, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    if done.returncode != expect:
+        raise SystemExit(f"`evidence report` exited {done.returncode}, expected {expect}: "
+                         f"{done.stderr.strip()}")
     wall = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -104,7 +115,7 @@ def report_bench(work: Path, days: int, resources: int, checks: int, change: flo
     url = f"sqlite:///{path}"
     (work / "e.yaml").write_text("schedule: '0 3 * * *'\n")
     with Repository.open(url) as repo:
-        estate = Estate(repo, resources=resources, checks=checks)
+        estate = Estate(repo, resources=resources, checks=checks, t0=YEAR0)
         began = time.perf_counter()
         for n in range(days):
             if n:
@@ -117,7 +128,7 @@ def report_bench(work: Path, days: int, resources: int, checks: int, change: flo
         index_s = time.perf_counter() - began
         changes = repo.engine.connect().exec_driver_sql(
             "SELECT COUNT(*) FROM result_changes").scalar_one()
-    start, end = T0.date().isoformat(), (T0 + timedelta(days=days - 1)).date().isoformat()
+    start, end = YEAR0.date().isoformat(), (YEAR0 + timedelta(days=days - 1)).date().isoformat()
     subprocess.run([sys.executable, "-m", "compileall", "-q", "collector", "storage", "config",
                     "checks"], check=True, cwd=ROOT)
     print(f"report: {days} runs, {resources} resources x {checks} checks, {change:.1%} of "
@@ -136,11 +147,10 @@ def report_bench(work: Path, days: int, resources: int, checks: int, change: flo
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     with Repository.open(url) as repo, repo.engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM result_changes")
-    cold, cold_cpu, cold_rss = report_child(url, start, end, work / "r3.json")
-    same = (work / "r3.json").read_bytes() == (work / "r1.json").read_bytes()
-    print(f"report: without the index (the report rebuilds it): wall {cold:.2f} s, CPU "
-          f"{cold_cpu:.2f} s, peak RSS {cold_rss} MB (max of all runs so far); "
-          f"identical: {same}")
+    cold, cold_cpu, _ = report_child(url, start, end, work / "r3.json", expect=EXIT_TAMPERED)
+    print(f"report: with the index deleted the report refuses (exit {EXIT_TAMPERED}: the "
+          f"sealed index digests no longer match) in {cold:.2f} s (CPU {cold_cpu:.2f} s); "
+          f"nothing written: {(work / 'r3.json').stat().st_size == 0}")
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
+from collector.report.accepted import Acceptance, known_on
 from collector.report.coverage import (
     coverage_status,
     gap_and_stale,
@@ -22,9 +23,14 @@ from collector.report.coverage import (
     shortest,
     split_attachments,
 )
-from collector.report.accepted import Acceptance, known_on
-from collector.report.daily import CODES, attached_spans, categories, day_codes, progress, \
-    time_to_fix
+from collector.report.daily import (
+    CODES,
+    attached_spans,
+    categories,
+    day_codes,
+    progress,
+    time_to_fix,
+)
 from collector.report.exceptions import ExceptionInterval, track_exceptions
 from collector.report.gather import Acc, RunMappings, gather
 from collector.report.history import Step, Walker, ensure_index, sealed_chain

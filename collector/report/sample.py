@@ -123,12 +123,12 @@ def build_population(runs: Sequence[RunRecord], rows: dict[str, list[ResultSetRe
         if sets:
             key = (run.collection_id or run.run_id) if frequency == "continuous" else (
                 bucket(run.started_at.date(), frequency)[0])
-            n_accepted, ids = 0, set()
+            n_accepted, ids = 0, set[str]()
             for rs in sets:
                 if accepted is not None and rs.n_fail:
-                    n, found = accepted(run, rs)
+                    n, risk_ids = accepted(run, rs)
                     n_accepted += n
-                    ids.update(found)
+                    ids.update(risk_ids)
             evidence.setdefault(key, []).append(
                 (run, sum(s.n_pass for s in sets), sum(s.n_fail for s in sets),
                  sum(s.n_error for s in sets), n_accepted, ids))

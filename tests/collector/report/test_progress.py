@@ -14,7 +14,6 @@ from collector.report.daily import day_codes, progress
 from collector.report.model import PeriodReport
 from collector.report.period import build_period_report
 from config.criteria import load_catalog
-from config.settings import Settings
 from storage import Repository
 from tests.collector.report.history import add_run, put_mapping
 from tests.collector.report.test_period import IAM, S3, build, history, settings
