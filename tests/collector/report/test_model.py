@@ -6,7 +6,7 @@ import dataclasses
 from datetime import UTC, date, datetime
 from typing import Any
 
-from collector.report.model import _Jsonable
+from collector.report.jsonable import Jsonable
 from storage import Repository
 from storage.canonical import format_utc
 from tests.collector.report.test_period import build, history, settings
@@ -42,5 +42,5 @@ class _One:
 def test_a_one_field_record_and_nested_sequences() -> None:
     at = datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
     value = [(_One(at), date(2026, 1, 2)), [1.5, None, "x"]]
-    assert _Jsonable().convert(value) == reference(value) == [
+    assert Jsonable().convert(value) == reference(value) == [
         [{"at": "2026-01-02T03:04:05.000006Z"}, "2026-01-02"], [1.5, None, "x"]]
