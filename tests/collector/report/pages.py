@@ -23,7 +23,7 @@ READBACK = """JSON.stringify({
   daily: Object.fromEntries([...document.querySelectorAll('g.hm-row')].map(g =>
     [g.dataset.criterion, g.dataset.daily])),
   drawn: Object.fromEntries([...document.querySelectorAll('g.hm-row')].map(g =>
-    [g.dataset.criterion, [...g.querySelectorAll('rect')].map(r =>
+    [g.dataset.criterion, [...g.querySelectorAll('rect[data-state]')].map(r =>
       [r.dataset.state, +r.dataset.days, r.x.baseVal.value, r.width.baseVal.value])])),
   legend: Object.fromEntries([...document.querySelectorAll('.legend li')].map(li =>
     [li.dataset.state, +li.dataset.count])),
