@@ -14,6 +14,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
+from collector.mapping import controls_in_force
 from collector.report.accepted import Acceptance, known_on
 from collector.report.coverage import (
     coverage_status,
@@ -118,7 +119,8 @@ def build_period_report(repo: Repository, catalog: Catalog, settings: Settings, 
             r.status == "complete")
     acceptance = Acceptance(repo, known_on(load_book(repo) if book is None else book,
                                            last_day))
-    ev = gather(runs, rows, collection, mappings, settings.controls, acceptance)
+    controls = controls_in_force(repo, runs, settings.controls)  # as the runs recorded them
+    ev = gather(runs, rows, collection, mappings, controls, acceptance)
     by_check, by_crit, by_control, titles = ev.by_check, ev.by_crit, ev.by_control, ev.titles
 
     def criteria_of(step: Step) -> tuple[str, ...]:
@@ -156,7 +158,7 @@ def build_period_report(repo: Repository, catalog: Catalog, settings: Settings, 
             by_crit_exc.setdefault(c, []).append(x)
     in_scope = {c.id for c in catalog.in_scope(settings.soc2.categories)}
     controls_of: dict[str, list[str]] = {}
-    for control in settings.controls:
+    for control in controls:
         for c in control.criteria:
             controls_of.setdefault(c, []).append(control.id)
     spans = attached_spans(attachments)
@@ -182,7 +184,7 @@ def build_period_report(repo: Repository, catalog: Catalog, settings: Settings, 
                  fixes.get(cid))
         for cid, acc in sorted(by_check.items()))
     control_rows = []
-    for control in sorted(settings.controls, key=lambda c: c.id):
+    for control in sorted(controls, key=lambda c: c.id):
         acc = by_control[control.id]
         crits = set(control.criteria)
         ok, old = ids(valid, crits), ids(expired, crits)

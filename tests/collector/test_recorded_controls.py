@@ -76,8 +76,6 @@ def test_runs_recorded_before_controls_fall_back_to_the_configuration() -> None:
     assert recorded_controls(old) is None
 
 
-@pytest.mark.xfail(strict=True, reason="collector/report/period.py still reads settings.controls:"
-                   " the report helper wires collector.mapping.controls_in_force (then drop this)")
 def test_the_report_of_the_period_shows_the_recorded_controls(
         collected: tuple[Path, str], capsys: Capsys) -> None:
     config, db_url = collected
