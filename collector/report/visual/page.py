@@ -33,9 +33,14 @@ def _fact(key: str, label: str, value: object, shown: str) -> str:
 
 
 def _facts(d: Obj) -> str:
-    rows: Sequence[Obj] = d.get("criteria", ())
-    in_scope = [c for c in rows if c.get("in_scope")]
-    evidenced = sum(1 for c in in_scope if c.get("status") != "none")
+    cats = [c for c in d.get("categories") or () if isinstance(c, Mapping) and c.get("in_scope")]
+    if cats:  # the report's own per-category counts
+        evidenced = sum(int(c["evidenced"]) for c in cats)
+        total = sum(int(c["criteria"]) for c in cats)
+    else:
+        in_scope = [c for c in d.get("criteria", ()) if c.get("in_scope")]
+        evidenced = sum(1 for c in in_scope if c.get("status") != "none")
+        total = len(in_scope)
     exc: Sequence[Obj] = d.get("exceptions", ())
     still = sum(1 for e in exc if e.get("fixed_at") is None)
     accepted = sum(1 for e in exc if e.get("accepted_risk"))
@@ -45,7 +50,7 @@ def _facts(d: Obj) -> str:
         _fact("collections_complete", "Complete collections", d.get("collections_complete"),
               str(d.get("collections_complete"))),
         _fact("criteria_evidenced", "Criteria in scope with evidence", evidenced,
-              f"{evidenced} of {len(in_scope)}"),
+              f"{evidenced} of {total}"),
         _fact("exceptions", "Exceptions", len(exc), f"{len(exc)} ({still} open)"),
     ]
     if accepted:

@@ -107,6 +107,9 @@ def same_numbers(seen: dict[str, Any], data: dict[str, Any]) -> None:
     assert seen["facts"]["collections"] == data["collections"]
     assert seen["facts"]["collections_complete"] == data["collections_complete"]
     assert seen["facts"]["exceptions"] == len(exc)
+    if data["categories"] and isinstance(data["categories"][0], dict):
+        assert seen["facts"]["criteria_evidenced"] == sum(
+            c["evidenced"] for c in data["categories"] if c["in_scope"])
     for c in data["criteria"]:
         cov = c["coverage"]
         assert seen["criteria"][c["id"]] == [cov["pass_rate"], cov["failed"], cov["gap_days"],
