@@ -49,11 +49,15 @@ def sample(app: AppContext, criterion: str | None, control: str | None, start: d
     if (criterion is None) == (control is None):
         raise UserError("give exactly one of --criterion ID or --control ID")
     try:
-        last = min(resolve_period(start.date(), end.date(), None), datetime.now(UTC).date())
+        last = resolve_period(start.date(), end.date(), None)
     except ReportError as exc:
         raise UserError(str(exc)) from None
     settings = app.loaded.settings
     chain = sealed_chain(app.read_repo)
+    # a period in progress ends today (or on its latest run, stamped by a host ahead of ours)
+    last = min(last, max([datetime.now(UTC).date(), *(r.started_at.date() for r in chain
+                                                       if start.date() <= r.started_at.date()
+                                                       <= last)]))
     runs = period_runs(chain, start.date(), last)
     mappings = RunMappings(app.read_repo)
     if control is not None:

@@ -83,21 +83,23 @@ def build_period_report(repo: Repository, catalog: Catalog, settings: Settings, 
                         only_run: RunRecord | None = None) -> PeriodReport:
     """The report of ``start``..``end`` (inclusive UTC days) as it stood on ``as_of``.
 
-    ``now`` (UTC; default: the clock) ends a period in progress: later days are neither
-    expected nor gaps, and later runs are not read. ``frequencies`` gives check id ->
+    ``now`` (UTC; default: the clock, or the latest run of the period when that started
+    later) ends a period in progress: later days are neither expected nor gaps. ``frequencies`` gives check id ->
     frequency (from the installed checks) for stale days; unknown checks count as daily.
     ``remediations`` gives check id -> remediation (``Remediation.as_json()``) of the
     installed checks. ``book`` holds the accepted risks (default: the database's).
     ``only_run``: a one-run report (a Type I bundle): that run alone is read and expected.
     """
+    chain = [only_run] if only_run is not None else sealed_chain(repo)
     clock = (now or datetime.now(UTC)).astimezone(UTC)
+    # a run of the period stamped later than the clock (a skewed host) proves its time came
+    clock = max([clock, *(r.started_at for r in chain if start <= r.started_at.date() <= end)])
     today = clock.date()
     last_day = min(resolve_period(start, end, as_of), today)
     if only_run is not None:  # one run, no history: its blobs are read, the index untouched
         runs = upto = [only_run]
         schedule = {only_run.started_at.date(): 1}
     else:
-        chain = sealed_chain(repo)
         runs = period_runs(chain, start, last_day)
         upto = chain[: chain.index(runs[-1]) + 1] if runs else []
         schedule = scheduled_days(settings.schedule, start, last_day,

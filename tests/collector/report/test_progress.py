@@ -61,8 +61,11 @@ def test_a_period_over_is_not_in_progress_and_does_not_depend_on_now(repo: Repos
                               now=datetime(2027, 3, 1, tzinfo=UTC))
     assert one == two and not one.progress.in_progress and one.progress.text() == ""
     assert one.progress.elapsed_days == one.progress.total_days == 5
-    before = build_period_report(repo, CAT, settings(), date(2026, 1, 1), date(2026, 1, 5),
-                                 now=datetime(2025, 12, 1, tzinfo=UTC))
+    skewed = build_period_report(repo, CAT, settings(), date(2026, 1, 1), date(2026, 1, 10),
+                                 now=datetime(2026, 1, 2, tzinfo=UTC))
+    assert skewed.progress.elapsed_days == 5 and len(skewed.runs) == 5  # runs prove their day
+    before = build_period_report(repo, CAT, settings(), date(2026, 2, 1), date(2026, 2, 5),
+                                 now=datetime(2026, 1, 20, tzinfo=UTC))
     assert before.progress.elapsed_days == 0 and before.runs == () and before.runs_expected == 0
     assert set(before.daily.criteria["CC6.1"]) == {"n"}
 
