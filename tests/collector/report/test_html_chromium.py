@@ -5,7 +5,9 @@ from the page (heatmap days, legend counts, facts, table cells, exception bars, 
 category coverage, the progress line) equals the JSON report's.
 
 The estate is ``bench/period``'s generator, small: 48 resources under 4 checks, a run every day
-from 2026-01-01 up to yesterday (UTC) except 10-12 January (gaps), 3% of results flipping daily.
+for the 330 days up to yesterday (UTC) except its days 10-12 (gaps), 3% of results flipping
+daily; the failures of one check in its first month are accepted under a risk. Dates are relative
+to today, so the periods are the same whatever the clock says.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from bench.period.history import T0, Estate
+from collector.cli import main
 from storage import Repository
 from tests.collector.export.cdp import Browser
 from tests.collector.report.pages import (
@@ -28,8 +31,13 @@ from tests.collector.report.pages import (
 from tests.support.cli import run_cli
 
 __all__ = ["browser"]
+RISK = "RISK-T-1"
+DAYS = 330
+TODAY = datetime.now(UTC).date()
+FIRST = TODAY - timedelta(days=DAYS)
+"""The estate's first day."""
 SKIPPED = {9, 10, 11}
-"""Days after T0 without a run (10-12 January)."""
+"""Days after FIRST without a run."""
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +45,23 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     """The database URL and a config file with the daily schedule."""
     base = tmp_path_factory.mktemp("visual")
     url = f"sqlite:///{base / 'evidence.db'}"
-    last = (datetime.now(UTC).date() - T0.date()).days - 1
+    offset = (FIRST - T0.date()).days
     with Repository.open(url) as repo:
         gen = Estate(repo, resources=48, checks=4)
-        for n in range(min(last, 364) + 1):
+        for n in range(DAYS):
             if n:
                 gen.flip(0.03)
             if n not in SKIPPED:
-                gen.run(n)
+                gen.run(offset + n)
     config = base / "evidence.yaml"
     config.write_text("schedule: '0 3 * * *'\n")
+    try:  # every failure of check 01 (criterion CC6.6) is accepted, approved today
+        main(["--config", str(config), "--db", url, "accept", "--id", RISK, "--check",
+              "aws_bench_check_01", "--resource", "*", "--reason", "test", "--approver",
+              "ciso@example.com", "--effective-from", FIRST.isoformat(), "--expires",
+              (TODAY + timedelta(days=1)).isoformat(), "--backdate"])
+    except SystemExit as exc:
+        assert not exc.code, exc.code
     yield url, config
 
 
@@ -59,34 +74,46 @@ def _report(capsys: pytest.CaptureFixture[str], estate: tuple[str, Path], start:
     return res.out
 
 
-def test_january_with_gaps(estate: tuple[str, Path], browser: Browser, tmp_path: Path,
+def test_a_month_with_gaps(estate: tuple[str, Path], browser: Browser, tmp_path: Path,
                            capsys: pytest.CaptureFixture[str]) -> None:
-    start, end = date(2026, 1, 1), date(2026, 1, 31)
+    start, end = FIRST, FIRST + timedelta(days=30)
     data = json.loads(_report(capsys, estate, start, end, "json"))
-    seen = look(browser, _report(capsys, estate, start, end, "html"), tmp_path, "january")
+    seen = look(browser, _report(capsys, estate, start, end, "html"), tmp_path, "month")
     same_numbers(seen, data)
     assert data["exceptions"] and seen["intervals"]
     if "daily" in data:
-        assert seen["daily"]["CC6.1"][9:12] == "ggg"  # no run on 10-12 January
+        assert seen["daily"]["CC6.1"][9:12] == "ggg"  # no run on days 10-12
 
 
 def test_period_in_progress(estate: tuple[str, Path], browser: Browser, tmp_path: Path,
                             capsys: pytest.CaptureFixture[str]) -> None:
-    today = datetime.now(UTC).date()
-    start, end = today - timedelta(days=10), today + timedelta(days=10)
+    start, end = TODAY - timedelta(days=10), TODAY + timedelta(days=10)
     data = json.loads(_report(capsys, estate, start, end, "json"))
     seen = look(browser, _report(capsys, estate, start, end, "html"), tmp_path, "progress")
     same_numbers(seen, data)
-    if "progress" not in data:
-        pytest.skip("the report has no progress yet (issue 16, item 3)")
-    assert data["progress"]["in_progress"] and seen["banner"].startswith("period in progress")
+    assert data["progress"] == {"elapsed_days": 11, "total_days": 21, "in_progress": True}
+    assert seen["banner"] == "period in progress: 11 of 21 days elapsed"
+    assert {codes[11:] for codes in seen["daily"].values()} == {"n" * 10}
 
 
 def test_the_year(estate: tuple[str, Path], browser: Browser, tmp_path: Path,
                   capsys: pytest.CaptureFixture[str]) -> None:
-    start, end = date(2026, 1, 1), date(2026, 12, 31)
+    start, end = FIRST, FIRST + timedelta(days=364)
     data = json.loads(_report(capsys, estate, start, end, "json"))
     seen = look(browser, _report(capsys, estate, start, end, "html"), tmp_path, "year")
     same_numbers(seen, data)
-    if "daily" in data:
-        assert {len(codes) for codes in seen["daily"].values()} == {365}
+    assert {len(codes) for codes in seen["daily"].values()} == {365}
+    assert data["progress"]["in_progress"] and data["progress"]["elapsed_days"] == DAYS + 1
+    months = browser.evaluate("document.querySelectorAll('svg.heatmap line.tick').length")
+    assert 12 <= months <= 13
+    # the risk (approved today, in force from the first day) shows beside its exceptions
+    accepted = [e for e in data["exceptions"] if e["accepted_risk"] == RISK]
+    assert accepted and {e["check_id"] for e in accepted} == {"aws_bench_check_01"}
+    cells = json.loads(browser.evaluate(
+        "JSON.stringify([...document.querySelectorAll('tr.exception td.accepted')]"
+        ".map(td => [td.closest('tr').dataset.check, td.innerText]))"))
+    assert cells == [["aws_bench_check_01", RISK]] * len(accepted)
+    assert "a" in seen["daily"]["CC6.6"] and seen["legend"]["a"] > 0
+    assert [r["risk_id"] for r in data["risks"]] == [RISK]
+    assert browser.evaluate(f"!!document.querySelector('tr.risk[data-risk=\"{RISK}\"]')")
+
