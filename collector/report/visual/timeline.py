@@ -18,7 +18,7 @@ from collector.report.visual.states import BY_CODE, UNKNOWN_FILL
 from collector.report.visual.svg import Svg, el, text, title
 
 MAX_ROWS = 30
-LABEL_W, PLOT_W, RIGHT_W = 360, 700, 130
+LABEL_W, PLOT_W, RIGHT_W = 360, 650, 180
 ROW_H, TOP = 24, 26
 
 Row = tuple[tuple[str, str, str, str, str], list[Mapping[str, Any]]]
