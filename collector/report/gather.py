@@ -81,14 +81,14 @@ def gather(runs: Sequence[RunRecord], rows: Mapping[str, Sequence[ResultSetRecor
     ev = Evidence(by_control={c.id: Acc() for c in controls})
     by_check, by_crit, titles, per_day = ev.by_check, ev.by_crit, ev.titles, ev.per_day
     matching: dict[str, list[Acc]] = {}
-    count = acceptance.count
+    count = acceptance.count if acceptance.states else None  # no risk: nothing to count
     for run in runs:
         coll, day, mapping = collection[run.run_id], run.started_at.date(), mappings.of(run)
         for rs in rows.get(run.run_id, ()):
             cid = rs.check_id
             crit, title = mapping.get(cid, ((), ""))
             titles[cid] = title or titles.get(cid, "")
-            accepted = count(rs, crit)[0] if rs.n_fail else 0
+            accepted = count(rs, crit)[0] if count is not None and rs.n_fail else 0
             acc = by_check.get(cid)
             if acc is None:
                 acc = by_check[cid] = Acc()

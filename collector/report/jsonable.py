@@ -10,6 +10,10 @@ from typing import Any
 from storage.canonical import format_utc
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_SCALAR_TYPES = frozenset({"str", "int", "float", "bool", "None", "str|None", "int|None",
+                           "float|None", "bool|None"})
+"""Field annotations (as written, ``from __future__ import annotations``) whose values need
+no conversion: a year's report converts tens of thousands of records."""
 
 
 class Jsonable:
@@ -19,7 +23,8 @@ class Jsonable:
 
     def __init__(self) -> None:
         self._times: dict[datetime, str] = {}
-        self._fields: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]] = {}
+        self._fields: dict[type, tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]],
+                                       tuple[str, ...]]] = {}
 
     def convert(self, value: Any) -> Any:
         """``value`` as JSON types: dataclasses as dicts, sequences as lists."""
@@ -49,10 +54,14 @@ class Jsonable:
         found = self._fields.get(kind)
         if found is None:
             keys = tuple(names)
-            found = self._fields[kind] = (keys, _getter(keys))
-        keys, values = found
+            fields = getattr(kind, "__dataclass_fields__", {})
+            other = tuple(k for k in keys if str(getattr(fields.get(k), "type", "")).replace(
+                " ", "") not in _SCALAR_TYPES)
+            found = self._fields[kind] = (keys, _getter(keys), other)
+        keys, values, other = found
         out = dict(zip(keys, values(value), strict=True))
-        for k, v in out.items():
+        for k in other:  # fields declared scalar are JSON as they are
+            v = out[k]
             if type(v) not in _SCALARS:
                 out[k] = self.convert(v)
         return out

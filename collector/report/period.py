@@ -84,8 +84,9 @@ def build_period_report(repo: Repository, catalog: Catalog, settings: Settings, 
     """The report of ``start``..``end`` (inclusive UTC days) as it stood on ``as_of``.
 
     ``now`` (UTC; default: the clock, or the latest run of the period when that started
-    later) ends a period in progress: later days are neither expected nor gaps. ``frequencies`` gives check id ->
-    frequency (from the installed checks) for stale days; unknown checks count as daily.
+    later) ends a period in progress: later days are neither expected nor gaps.
+    ``frequencies`` gives check id -> frequency (from the installed checks) for stale days;
+    unknown checks count as daily.
     ``remediations`` gives check id -> remediation (``Remediation.as_json()``) of the
     installed checks. ``book`` holds the accepted risks (default: the database's).
     ``only_run``: a one-run report (a Type I bundle): that run alone is read and expected.
