@@ -4,7 +4,9 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,7 @@ from config.settings import Settings
 from storage import Repository
 from tests.collector.report.accepting import IAM, S3, accepted_history
 from tests.collector.report.history import day
+from tests.support.cli import run_cli
 
 CAT = load_catalog()
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -109,3 +112,24 @@ def _interval(unknown: tuple[UnknownSpan, ...] = (), fixed: int | None = None) -
 ])
 def test_last_failing_observation(interval: ExceptionInterval, expected: int) -> None:
     assert last_failing(interval, [day(n) for n in range(1, 7)]) == day(expected)
+
+
+def test_cli_table_and_json_show_accepted_failures_apart(
+        repo: Repository, db_url: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    accepted_history(repo)
+    config = tmp_path / "evidence.yaml"
+    config.write_text("schedule: '0 3 * * *'\n")
+    args = ("--config", str(config), "--db", db_url, "report", "--from", "2026-01-01", "--to",
+            "2026-01-06")
+    table = run_cli(capsys, *args)
+    assert table.code == 0, table.err
+    assert "Accepted risks (4)" in table.out and "RISK-SITE" in table.out
+    assert "Excl. acc." in table.out and "57.1%" in table.out and "33.3%" in table.out
+    data = json.loads(run_cli(capsys, *args, "--format", "json").out)
+    s3 = next(c for c in data["checks"] if c["id"] == S3)["coverage"]
+    assert (s3["failed"], s3["failed_accepted"], s3["pass_rate_excluding_accepted"]) == (
+        16, 10, round(8 / 14, 6))
+    assert data["daily"]["criteria"]["CC6.1"] == "faffff"
+    assert [r["risk_id"] for r in data["risks"]] == ["RISK-LATE", "RISK-OLD", "RISK-REV",
+                                                     "RISK-SITE"]
