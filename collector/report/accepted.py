@@ -18,7 +18,7 @@ import json
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fnmatch import fnmatchcase
 
 from collector.report.exceptions import ExceptionInterval
@@ -163,8 +163,7 @@ class Acceptance:
         out = []
         for s in self.states:
             r, gone = s.risk, revoked_on(s.revocation)
-            last = r.expires if gone is None else min(r.expires, gone.fromordinal(
-                gone.toordinal() - 1))
+            last = r.expires if gone is None else min(r.expires, gone - timedelta(days=1))
             if r.effective_from > end or last < start:
                 continue
             out.append(RiskRow(
