@@ -129,7 +129,8 @@ def build_period_report(repo: Repository, catalog: Catalog, settings: Settings, 
     def criteria_of(step: Step) -> tuple[str, ...]:
         return mappings.of(step.run).get(step.key[0], ((), ""))[0]
 
-    period_end = datetime.combine(last_day + timedelta(days=1), time(), UTC)
+    # still-open exceptions run to the end of the last day, or to now while it is today
+    period_end = min(datetime.combine(last_day + timedelta(days=1), time(), UTC), clock)
     walk = acceptance.watch(Walker(repo, runs, rows, indexed))
     exceptions = acceptance.annotate(track_exceptions(walk, criteria_of, period_end))
     expected = sum(schedule.values())

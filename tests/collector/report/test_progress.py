@@ -46,6 +46,18 @@ def test_days_after_now_are_neither_expected_nor_gaps(repo: Repository) -> None:
                                          "in_progress": True}
 
 
+def test_open_exceptions_run_until_now_while_the_period_is_in_progress(
+        repo: Repository) -> None:
+    m = put_mapping(repo, {S3: ["CC6.1"]})
+    add_run(repo, "run-1", datetime(2026, 12, 1, 3, tzinfo=UTC), {S3: [("r1", "fail")]},
+            mapping=m)
+    now = datetime(2026, 12, 4, 12, tzinfo=UTC)
+    rep = build_period_report(repo, CAT, settings(), date(2026, 12, 1), date(2026, 12, 31),
+                              now=now)
+    [x] = rep.exceptions
+    assert x.fixed_at is None and x.duration_s == int((now - x.first_seen).total_seconds())
+
+
 def test_today_counts_only_the_slots_that_have_come(repo: Repository) -> None:
     rep = december(repo, datetime(2026, 12, 4, 2, 59, tzinfo=UTC), days=3)
     assert rep.runs_expected == 3  # today's 03:00 collection is not due yet: no gap
