@@ -82,7 +82,7 @@ def sample(app: AppContext, criterion: str | None, control: str | None, start: d
     rows = app.read_repo.result_sets_of_runs([r.run_id for r in runs])
     acceptance = Acceptance(app.read_repo, known_on(load_book(app.read_repo), last))
     population = build_population(runs, rows, counts, freq, start.date(), last,
-                                  lambda run, rs: acceptance.count(rs, ()))
+                                  lambda run, rs: acceptance.count(rs))
     drawn = draw(target, freq, start.date(), last, population, seed)
     _write(drawn, out_dir)
 

@@ -7,16 +7,17 @@ effective date until it expires or is revoked. After that the same failure count
 unaccepted failure. Risks approved after the as-of day, and revocations after it, are not known
 to the report (as attachments and runs after it are not).
 
-Counting reads a result set's blob only when a risk could cover it (its check and provider match
-a risk in force that day), once per distinct blob and set of risks in force; with no accepted
-risk nothing is read at all.
+A report counts a result set's accepted failures from the failing resources its walk holds for
+the result set's check, provider, scope and region (``collector.report.history``: one result a
+resource, the worst); whether a risk's terms cover a resource is decided once per resource.
+With no accepted risk nothing is counted at all.
 """
 
 from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from fnmatch import fnmatchcase
@@ -50,10 +51,13 @@ class Acceptance:
         self.book = book
         self.states = list(book)
         self._candidates: dict[tuple[str, str], list[RiskState]] = {}
+        self._covering: dict[tuple[str, str, str, str, str], tuple[str, ...]] = {}
         self._failing: dict[str, _Failing] = {}
-        self._counted: dict[tuple[object, ...], tuple[int, tuple[str, ...]]] = {}
+        self.counts: dict[tuple[str, ResultKey], int] = {}
+        """(run id, result key) -> failing results an accepted risk covered (see :meth:`watch`);
+        absent: none."""
         self.by_risk: dict[str, list[int]] = {}
-        """Risk id -> [failing results accepted] over the result sets counted."""
+        """Risk id -> [failing results accepted] (each by the first risk, by id, covering it)."""
         self.criteria: dict[str, set[str]] = {}
         """Risk id -> criteria of the failing results it accepted."""
         self.times: dict[ResultKey | tuple[str, str], list[datetime]] = {}
@@ -69,72 +73,116 @@ class Acceptance:
                 and fnmatchcase(provider, s.risk.provider)]
         return found
 
-    def _failures(self, sha: str) -> _Failing:
-        found = self._failing.get(sha)
+    def _covers(self, check_id: str, provider: str, resource: str, scope: str, region: str,
+                candidates: list[RiskState]) -> tuple[str, ...]:
+        """Ids of the risks (by id) whose terms cover this result, whether in force or not."""
+        memo = (check_id, provider, resource, scope, region)
+        found = self._covering.get(memo)
         if found is None:
-            body = json.loads(self.repo.get_blob(sha))
-            found = self._failing[sha] = tuple(
-                (str(r["resource_id"]), str(r.get("scope") or ""), str(r.get("region") or ""))
+            found = self._covering[memo] = tuple(
+                s.risk.risk_id for s in candidates
+                if s.risk.covers(check_id, resource, provider, scope, region))
+        return found
+
+    def _live(self, check_id: str, provider: str, day: date) -> tuple[list[RiskState],
+                                                                        frozenset[str]]:
+        candidates = self._for(check_id, provider)
+        return candidates, frozenset(s.risk.risk_id for s in candidates if s.in_force(day))
+
+    def _accept(self, check_id: str, provider: str, failing: Iterable[tuple[str, str, str]],
+                day: date, criteria: Sequence[str]) -> tuple[int, tuple[str, ...]]:
+        """Count the failing (resource, scope, region) results an in-force risk covers."""
+        candidates, live = self._live(check_id, provider, day)
+        if not live:
+            return NONE
+        n, ids = 0, set()
+        for resource, scope, region in failing:
+            first = next((r for r in self._covers(check_id, provider, resource, scope, region,
+                                                  candidates) if r in live), None)
+            if first is not None:
+                n += 1
+                ids.add(first)
+                self.by_risk.setdefault(first, [0])[0] += 1
+                self.criteria.setdefault(first, set()).update(criteria)
+        return n, tuple(sorted(ids))
+
+    def _failures(self, rs: ResultSetRecord) -> _Failing:
+        found = self._failing.get(rs.result_set_sha256)
+        if found is None:
+            body = json.loads(self.repo.get_blob(rs.result_set_sha256))
+            found = self._failing[rs.result_set_sha256] = tuple(
+                (str(r["resource_id"]), str(r.get("scope") or rs.scope),
+                 str(r.get("region") or rs.region))
                 for r in body["results"] if r["status"] == "fail")
         return found
 
-    def count(self, rs: ResultSetRecord, criteria: Sequence[str]) -> tuple[int, tuple[str, ...]]:
-        """(failing results of ``rs`` an accepted risk covers, the ids of those risks)."""
-        if not rs.n_fail or not self.states:
+    def count(self, rs: ResultSetRecord, criteria: Sequence[str] = ()) -> tuple[
+            int, tuple[str, ...]]:
+        """(failing results of ``rs`` an accepted risk covers, those risks' ids), read from
+        its blob (for a few result sets, as ``evidence sample`` does; a report counts its walk's
+        states instead, :meth:`watch`)."""
+        if not rs.n_fail or not self.states or not self._live(
+                rs.check_id, rs.provider, rs.observed_at.date())[1]:
             return NONE
-        day = rs.observed_at.date()
-        live = [s for s in self._for(rs.check_id, rs.provider) if s.in_force(day)]
-        if not live:
-            return NONE
-        memo = (rs.result_set_sha256, rs.scope, rs.region, *(s.risk.risk_id for s in live))
-        found = self._counted.get(memo)
-        if found is None:
-            n, ids = 0, set()
-            for rid, scope, region in self._failures(rs.result_set_sha256):
-                for s in live:
-                    if s.risk.covers(rs.check_id, rid, rs.provider, scope or rs.scope,
-                                     region or rs.region):
-                        n += 1
-                        ids.add(s.risk.risk_id)
-                        break
-            found = self._counted[memo] = (n, tuple(sorted(ids)))
-        for risk_id in found[1]:
-            n = found[0] if len(found[1]) == 1 else self._per_risk(rs, live, risk_id)
-            self.by_risk.setdefault(risk_id, [0])[0] += n
-            self.criteria.setdefault(risk_id, set()).update(criteria)
-        return found
+        return self._accept(rs.check_id, rs.provider, self._failures(rs),
+                            rs.observed_at.date(), criteria)
 
-    def _per_risk(self, rs: ResultSetRecord, live: list[RiskState], risk_id: str) -> int:
-        """Failing results of ``rs`` that ``risk_id`` is the first live risk to cover."""
-        memo = ("risk", rs.result_set_sha256, rs.scope, rs.region, risk_id,
-                *(s.risk.risk_id for s in live))
-        found = self._counted.get(memo)
-        if found is None:
-            n = 0
-            for rid, scope, region in self._failures(rs.result_set_sha256):
-                first = next((s.risk.risk_id for s in live if s.risk.covers(
-                    rs.check_id, rid, rs.provider, scope or rs.scope, region or rs.region)),
-                    None)
-                n += first == risk_id
-            found = self._counted[memo] = (n, ())
-        return found[0]
+    def accepted(self, run_id: str, rs: ResultSetRecord) -> int:
+        """Failing results of ``rs`` (of run ``run_id``) that :meth:`watch` found accepted."""
+        return self.counts.get((run_id, (rs.check_id, rs.provider, rs.scope, rs.region)), 0)
 
-    def watch(self, steps: Iterable[Step]) -> Iterator[Step]:
-        """Pass the walk's steps through, noting when each key was observed (only when some
-        risk exists: exceptions are then annotated with :meth:`annotate`)."""
+    def watch(self, steps: Iterable[Step],
+              criteria_of: Callable[[Step], Sequence[str]]) -> Iterator[Step]:
+        """Pass the walk's steps through; when some risk exists, count each result set's
+        accepted failures from the failing resources the walk holds for its key (one result a
+        resource, the worst, as for exceptions) into :attr:`counts`, and note when each key was
+        observed (for :meth:`annotate`)."""
         if not self.states:
             yield from steps
             return
         times = self.times
+        # per key: each failing resource's covering risks (by id; static), and how many failing
+        # resources share each covering: a step then costs its changes, not its failures
+        held: dict[ResultKey, dict[str, tuple[str, ...]]] = {}
+        groups: dict[ResultKey, dict[tuple[str, ...], int]] = {}
         for step in steps:
-            at = step.result_set.observed_at
-            for key in (step.key, step.key[:2]):
-                found = times.get(key)
+            key, rs = step.key, step.result_set
+            at = rs.observed_at
+            for k in (key, key[:2]):
+                found = times.get(k)
                 if found is None:
-                    found = times[key] = []
+                    found = times[k] = []
                 if not found or found[-1] != at:
                     found.append(at)
+            mine, counts = held.get(key), groups.get(key)
+            if mine is None or counts is None:
+                mine, counts = held[key], groups[key] = {}, {}
+            for rid, (status, _, scope, region) in step.changes:
+                old = mine.pop(rid, None)
+                if old is not None:
+                    counts[old] -= 1
+                if status == "fail":
+                    cover = self._covers(key[0], key[1], rid, scope or key[2], region or key[3],
+                                         self._for(key[0], key[1]))
+                    mine[rid] = cover
+                    counts[cover] = counts.get(cover, 0) + 1
+            if rs.n_fail and any(c and n for c, n in counts.items()):
+                self._tally(step, counts, at.date(), criteria_of)
             yield step
+
+    def _tally(self, step: Step, counts: dict[tuple[str, ...], int], day: date,
+               criteria_of: Callable[[Step], Sequence[str]]) -> None:
+        """Record the step's failures that a risk in force on ``day`` covers."""
+        live = self._live(step.key[0], step.key[1], day)[1]
+        total = 0
+        for cover, n in counts.items():
+            first = next((r for r in cover if r in live), None) if n else None
+            if first is not None:
+                total += n
+                self.by_risk.setdefault(first, [0])[0] += n
+                self.criteria.setdefault(first, set()).update(criteria_of(step))
+        if total:
+            self.counts[(step.run.run_id, step.key)] = total
 
     def annotate(self, exceptions: list[ExceptionInterval]) -> list[ExceptionInterval]:
         """Each exception with the risk in force covering it when it was last observed

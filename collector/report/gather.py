@@ -1,8 +1,8 @@
 """Adding up a period's result sets per check, criterion and control (and per criterion per day).
 
-Counts come from the result-set rows (``n_pass``, ``n_fail``...), never from blobs; only the
-accepted failures of a result set that an accepted risk could cover are read from its blob
-(``collector.report.accepted``). Each run is counted with the criteria mapping it recorded.
+Counts come from the result-set rows (``n_pass``, ``n_fail``...), never from blobs; accepted
+failures from the walk (``collector.report.accepted``), which runs first. Each run is counted
+with the criteria mapping it recorded.
 """
 
 from __future__ import annotations
@@ -81,14 +81,14 @@ def gather(runs: Sequence[RunRecord], rows: Mapping[str, Sequence[ResultSetRecor
     ev = Evidence(by_control={c.id: Acc() for c in controls})
     by_check, by_crit, titles, per_day = ev.by_check, ev.by_crit, ev.titles, ev.per_day
     matching: dict[str, list[Acc]] = {}
-    count = acceptance.count if acceptance.states else None  # no risk: nothing to count
+    count = acceptance.accepted if acceptance.counts else None  # no accepted failure
     for run in runs:
         coll, day, mapping = collection[run.run_id], run.started_at.date(), mappings.of(run)
         for rs in rows.get(run.run_id, ()):
             cid = rs.check_id
             crit, title = mapping.get(cid, ((), ""))
             titles[cid] = title or titles.get(cid, "")
-            accepted = count(rs, crit)[0] if count is not None and rs.n_fail else 0
+            accepted = count(run.run_id, rs) if count is not None and rs.n_fail else 0
             acc = by_check.get(cid)
             if acc is None:
                 acc = by_check[cid] = Acc()

@@ -122,17 +122,17 @@ def build_period_report(repo: Repository, catalog: Catalog, settings: Settings, 
             r.status == "complete")
     acceptance = Acceptance(repo, known_on(load_book(repo) if book is None else book,
                                            last_day))
-    controls = controls_in_force(repo, runs, settings.controls)  # as the runs recorded them
-    ev = gather(runs, rows, collection, mappings, controls, acceptance)
-    by_check, by_crit, by_control, titles = ev.by_check, ev.by_crit, ev.by_control, ev.titles
 
     def criteria_of(step: Step) -> tuple[str, ...]:
         return mappings.of(step.run).get(step.key[0], ((), ""))[0]
 
     # still-open exceptions run to the end of the last day, or to now while it is today
     period_end = min(datetime.combine(last_day + timedelta(days=1), time(), UTC), clock)
-    walk = acceptance.watch(Walker(repo, runs, rows, indexed))
+    walk = acceptance.watch(Walker(repo, runs, rows, indexed), criteria_of)
     exceptions = acceptance.annotate(track_exceptions(walk, criteria_of, period_end))
+    controls = controls_in_force(repo, runs, settings.controls)  # as the runs recorded them
+    ev = gather(runs, rows, collection, mappings, controls, acceptance)
+    by_check, by_crit, by_control, titles = ev.by_check, ev.by_crit, ev.by_control, ev.titles
     expected = sum(schedule.values())
     freq = dict(frequencies or {})
     fixes = dict(remediations or {})
