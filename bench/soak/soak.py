@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -143,7 +144,7 @@ def main() -> None:
 
         repo = Repository.open(db_url)
         runs = repo.list_runs(10_000)
-        rows: dict[tuple[str, str, str, str], tuple[str, object]] = {}
+        rows: dict[tuple[str, str, str, str], tuple[str, datetime]] = {}
         in_manifest = 0
         keys: Counter[tuple[str, str, str, str, str]] = Counter()
         for run in runs:
@@ -159,12 +160,12 @@ def main() -> None:
         lost = [line for line in logged
                 if rows.get((str(line["run_id"]), str(line["check"]), str(line["scope"]),
                              str(line["region"])), ("",))[0] != line["result_set_sha256"]]
-        spans: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+        spans: dict[str, dict[str, list[datetime]]] = defaultdict(lambda: defaultdict(list))
         for (run_id, _check, scope, _region), (_sha, observed) in rows.items():
             spans[scope][run_id].append(observed)
         overlaps = 0
         for per_run in spans.values():
-            ranges = sorted((min(v), max(v)) for v in per_run.values())  # type: ignore[type-var]
+            ranges = sorted((min(v), max(v)) for v in per_run.values())
             overlaps += sum(1 for a, b in itertools.pairwise(ranges) if b[0] < a[1])
         dup_rows = sum(1 for n in keys.values() if n > 1)
         chain = repo.verify_chain()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
-from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, ip_address, ip_network
 from typing import Any
 
 from hypothesis import given, settings
@@ -148,7 +148,7 @@ def source_groups(draw: st.DrawFn, n: int, tags: Sequence[str] = ()) -> list[lis
 def deny_sources(draw: st.DrawFn, own: list[str], groups: list[list[str]]) -> list[str]:
     """A deny's sources: its own share, or prefixes taken from the allows (overlapping)."""
     pool = sorted({s for g in groups for s in g})
-    if pool and draw(st.booleans()):
+    if bool(pool) and draw(st.booleans()):
         return draw(st.lists(st.sampled_from(pool), min_size=1, max_size=4))
     return own
 
@@ -186,7 +186,8 @@ def gcp_network(draw: st.DrawFn, targets: bool = False) -> list[dict[str, Any]]:
         if not allow:  # denies wide and early, so that they shadow often
             sources = draw(deny_sources(sources, groups))
             protocols = ["all", "tcp", "icmp"]
-        entries = [{"IPProtocol": draw(st.sampled_from(protocols))}
+        entries: list[dict[str, str | list[str]]] = [
+            {"IPProtocol": draw(st.sampled_from(protocols))}
                    for _ in range(draw(st.integers(1, 2)))]
         for e in entries:
             if draw(st.booleans()):
@@ -197,7 +198,7 @@ def gcp_network(draw: st.DrawFn, targets: bool = False) -> list[dict[str, Any]]:
             "direction": draw(st.sampled_from(["INGRESS", "INGRESS", "EGRESS"])),
             "disabled": draw(st.booleans()) and draw(st.booleans()),
             "allowed" if allow else "denied": entries}
-        if sources or draw(st.booleans()):
+        if bool(sources) or draw(st.booleans()):
             fw["sourceRanges"] = sources
         if targets and draw(st.booleans()):
             fw["targetTags"] = draw(st.lists(st.sampled_from(["a", "b"]), min_size=1,
@@ -361,7 +362,7 @@ def test_internet_is_a_set_not_a_string() -> None:
 
     assert covers("0.0.0.0/1", "128.0.0.0/1") and covers("::/0") and covers("2000::/3")
     assert not covers("0.0.0.0/1") and not covers("10.0.0.0/8", "203.0.113.0/24")
-    public = [str(n) for n in ip_network("0.0.0.0/0").address_exclude(ip_network("10.0.0.0/8"))]
+    public = [str(n) for n in IPv4Network("0.0.0.0/0").address_exclude(IPv4Network("10.0.0.0/8"))]
     assert covers(*public)  # all of IPv4 but a private block is still the internet
     assert not covers(*[p for p in public if p != "64.0.0.0/2"])
 
@@ -373,8 +374,8 @@ def test_readers_of_provider_values() -> None:
         ip_network(n) for n in ("10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/31", "10.0.0.6/32"))
     assert parse_ports("*") == (0, 65535) and parse_ports("1000-2000") == (1000, 2000)
     assert parse_ports("22") == (22, 22) and parse_ports("ssh") is None
-    assert transports("-1") == transports("all") == transports("*") == {"tcp", "udp"}
-    assert transports("6") == {"tcp"} and transports("17") == {"udp"}
+    assert transports("-1") == transports("all") == transports("*") == frozenset({"tcp", "udp"})
+    assert transports("6") == frozenset({"tcp"}) and transports("17") == frozenset({"udp"})
     for other in ("icmp", "icmpv6", "esp", "ah", "gre", "50", "1", "58"):
         assert transports(other) == frozenset()
     assert transports("bogus") is None

@@ -10,6 +10,7 @@ import pytest
 
 from collector.cli.health import judge
 from storage import RunRecord
+from storage.records import RunStatus
 from tests.support.cli import run_cli
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # a Friday
@@ -19,7 +20,7 @@ RUN = RunRecord(run_id="r1", status="complete", started_at=NOW, finished_at=NOW,
                 manifest_sha256="x")
 
 
-def run_at(started: datetime, status: str = "complete") -> RunRecord:
+def run_at(started: datetime, status: RunStatus = "complete") -> RunRecord:
     return replace(RUN, status=status, started_at=started,
                    finished_at=started + timedelta(minutes=10))
 

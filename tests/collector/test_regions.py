@@ -18,6 +18,7 @@ import pytest
 from botocore.retries.standard import ExponentialBackoff
 
 from collector.cloud.base import CallLog, ScopeStats, ScopeTarget, UnavailableScope
+from collector.cloud.replay import AwsReplayContext, Recording
 from collector.demo.estate import build_aws_estate
 from collector.model import Result
 from collector.plan import Selection
@@ -149,11 +150,12 @@ class Tracker:
             self.running[scope] -= 1
 
 
-@dataclass
-class Ctx:
-    tracker: Tracker
-    scope: str
-    label: str
+class Ctx(AwsReplayContext):
+    """An AWS context over an empty recording that tells `tracker` when a check runs in it."""
+
+    def __init__(self, tracker: Tracker, scope: str, label: str) -> None:
+        super().__init__(Recording(scope), label)
+        self.tracker, self.scope, self.label = tracker, scope, label
 
     def enter(self) -> None:
         self.tracker.enter(self.scope)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from collector.cloud.azure import AzureSession
+from collector.demo.azure_fake import AzureFake
 from collector.model import Result
 from collector.plugin import Check, ParamValue
 from collector.testing import by_resource
@@ -23,6 +24,7 @@ from collector.testing.azure import (
     start_azure_fake,
 )
 from collector.testing.azure import azure_settings as settings
+from collector.testing.sink import MemorySink
 
 __all__ = ["SUB_A", "SUB_B", "TENANT", "Az", "FakeToken", "by_resource", "fake_server",
            "settings", "start_fake"]
@@ -32,7 +34,13 @@ fake_server = served_azure_fake
 
 
 class Az(AzureEstate):
-    """The kit's `AzureEstate`, whose `run` gives the results as a list."""
+    """The kit's `AzureEstate` over an in-memory sink (`sink.calls`, `sink.blobs`), whose `run`
+    gives the results as a list."""
+
+    sink: MemorySink
+
+    def __init__(self, fake: AzureFake, bundle: str) -> None:
+        super().__init__(fake, bundle, MemorySink())
 
     def run(self, check: Check, sub: str = SUB_A, params: Mapping[str, ParamValue] | None = None,
             session: AzureSession | None = None) -> list[Result]:

@@ -18,13 +18,20 @@ from collector.model import Result
 from collector.plugin import Check, ParamValue
 from collector.testing import by_resource, statuses
 from collector.testing.gcp import FAST_RETRY, GcpEstate
+from collector.testing.sink import MemorySink
 from tests.fakes.gcp_schema import problems
 
 __all__ = ["FAST_RETRY", "AssetEstate", "by_resource", "gcp", "gcp_fake", "statuses"]
 
 
 class AssetEstate(GcpEstate):
-    """The kit's `GcpEstate`, validating what it serves; `run` gives the results as a list."""
+    """The kit's `GcpEstate` over an in-memory sink (`sink.calls`, `sink.blobs`), validating
+    what it serves; `run` gives the results as a list."""
+
+    sink: MemorySink
+
+    def __init__(self, fake: GcpFake) -> None:
+        super().__init__(fake, MemorySink())
 
     def load(self, assets: Iterable[Mapping[str, Any]], *, page_size: int = 3,
              validate: bool = True) -> None:

@@ -102,7 +102,7 @@ def test_a_strategy_other_than_all_supported_fails() -> None:
 def test_service_linked_recorders_neither_pass_nor_spoil_the_region() -> None:
     # ConfigurationRecorder.servicePrincipal: set for service-linked recorders, which record
     # only the resource types their service needs (recordingScope INTERNAL)
-    linked = {"name": "AWSConfigurationRecorderForSecurityHub", "servicePrincipal":
+    linked: dict[str, Any] = {"name": "AWSConfigurationRecorderForSecurityHub", "servicePrincipal":
               "securityhub.amazonaws.com", "recordingScope": "INTERNAL",
               "recordingGroup": {"allSupported": False, "resourceTypes": ["AWS::EC2::Instance"]}}
     alone = _judge([linked], [_status(linked["name"])])

@@ -105,7 +105,7 @@ class Estate:
 def _extras(endpoint: str) -> None:
     """What build_aws_estate lacks: a second resource behind every per-resource read."""
     def client(service: str, region: str = "us-east-1") -> object:
-        return boto3.client(service, region_name=region, endpoint_url=endpoint)  # type: ignore
+        return boto3.client(service, region_name=region, endpoint_url=endpoint)
 
     ddb = client("dynamodb")
     for name in ("orders", "invoices"):

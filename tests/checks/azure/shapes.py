@@ -124,8 +124,9 @@ def _typespec(data: Any, model: type, where: str) -> list[str]:
     return found
 
 
-def _fields(model: type) -> dict[str, tuple[Any, str | None]]:
-    """REST name (lower case) -> (annotation, wire format), for every rest_field."""
+def _fields(model: type[object]) -> dict[str, tuple[Any, str | None]]:
+    """REST name (lower case) -> (annotation, wire format), for every rest_field (`model`: a
+    TypeSpec model class; each SDK package vendors its own `Model` base, so no one type)."""
     model.__new__(model)  # computes _attr_to_rest_field, once per class
     package = importlib.import_module(model.__module__.rsplit(".", 1)[0])
     module = sys.modules[model.__module__]

@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from checks.azure.entra_mfa_enforced import (
     AZURE_MANAGEMENT,
     CONDITIONAL_ACCESS,
@@ -6,6 +8,7 @@ from checks.azure.entra_mfa_enforced import (
 )
 from collector.demo.azure_fake import FakeError
 from collector.model import Status
+from collector.plugin import ParamValue
 from tests.fakes.azure_arm import TENANT, Az
 
 
@@ -51,8 +54,8 @@ def test_missing_graph_permission_is_access_denied(az: Az) -> None:
         raise AssertionError("expected AccessDenied")
 
 
-def ca(name: str, *, grant: dict[str, object], users: dict[str, object] | None = None,
-       apps: dict[str, object] | None = None, **conditions: object) -> dict[str, object]:
+def ca(name: str, *, grant: Mapping[str, object], users: Mapping[str, object] | None = None,
+       apps: Mapping[str, object] | None = None, **conditions: object) -> dict[str, object]:
     """A conditionalAccessPolicy (Microsoft Graph v1.0 reference shape)."""
     return {"displayName": name, "state": "enabled", "grantControls": grant,
             "conditions": {"users": users or {"includeUsers": ["All"]},
@@ -60,7 +63,7 @@ def ca(name: str, *, grant: dict[str, object], users: dict[str, object] | None =
                            **conditions}}
 
 
-def verdict(az: Az, *policies: dict[str, object], **params: object) -> Status:
+def verdict(az: Az, *policies: dict[str, object], **params: ParamValue) -> Status:
     az.estate.graph[SECURITY_DEFAULTS] = {"isEnabled": False}
     az.estate.graph[CONDITIONAL_ACCESS] = {"value": list(policies)}
     [result] = az.run(entra_mfa_enforced, params=dict(params))

@@ -1,3 +1,5 @@
+from typing import Any
+
 from checks.azure.keyvault_key_rotation_expiry import keyvault_key_rotation_expiry
 from collector.demo.azure_fake import resource
 from collector.model import Status
@@ -10,11 +12,11 @@ ROTATE = {"lifetimeActions": [{"action": {"type": "rotate"},
 def test_rotating_expiring_keys_pass_others_fail(az: Az) -> None:
     vault = az.estate.add(resource(SUB_A, "rg", "Microsoft.KeyVault/vaults", "kv"))
     base = vault["id"]
-    good = {"id": f"{base}/keys/good", "name": "good", "properties": {
+    good: dict[str, Any] = {"id": f"{base}/keys/good", "name": "good", "properties": {
         "attributes": {"enabled": True, "exp": 1900000000}, "rotationPolicy": ROTATE}}
-    norot = {"id": f"{base}/keys/norot", "name": "norot", "properties": {
+    norot: dict[str, Any] = {"id": f"{base}/keys/norot", "name": "norot", "properties": {
         "attributes": {"enabled": True, "exp": 1900000000}}}
-    disabled = {"id": f"{base}/keys/old", "name": "old", "properties": {
+    disabled: dict[str, Any] = {"id": f"{base}/keys/old", "name": "old", "properties": {
         "attributes": {"enabled": False}}}
     az.estate.arm[f"{base}/keys"] = {"value": [good, norot, disabled]}
     az.estate.arm[f"{base}/secrets"] = {"value": [

@@ -166,7 +166,9 @@ def test_the_nearest_org_policy_decides_public_access_prevention(gcp: AssetEstat
     # cloudresourcemanager.v1 OrgPolicy: a project's own policy (enforced false, or
     # restoreDefault) overrides its folder's (was: any ancestor enforcing counted)
     bucket = "//storage.googleapis.com/acme-audit-logs"
-    for override in ({"booleanPolicy": {"enforced": False}}, {"restoreDefault": {}}):
+    overrides: tuple[dict[str, dict[str, bool]], ...] = (
+        {"booleanPolicy": {"enforced": False}}, {"restoreDefault": {}})
+    for override in overrides:
         estate = build_gcp_estate()
         one(estate, PROD_NAME)["orgPolicy"] = [
             {"constraint": "constraints/storage.publicAccessPrevention", **override}]

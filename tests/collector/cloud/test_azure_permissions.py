@@ -27,7 +27,7 @@ def test_custom_role_has_exactly_the_declared_arm_actions() -> None:
     declared = {p for c in AZURE for p in c.permissions if not p.startswith("graph:")}
     assert role["Actions"] == sorted(declared | set(DISCOVERY_ACTIONS))
     assert role["IsCustom"] is True and role["DataActions"] == []
-    assert all(str(a).endswith("/read") for a in role["Actions"])  # type: ignore[attr-defined]
+    assert all(str(a).endswith("/read") for a in role["Actions"])
     assert "Reader" in text and "Security Reader" in text
     assert "Policy.Read.All, User.Read.All" in text
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from azure.core.credentials import TokenCredential
 from azure.identity import ClientSecretCredential
 
 from collector.cloud.azure import AzureSubscription
@@ -48,9 +49,10 @@ def bundle(server: tuple[AzureFake, str]) -> str:
     return server[1]
 
 
-def opened(cfg: AzureSettings, **kw: object) -> list[AzureSubscription | UnavailableScope]:
+def opened(cfg: AzureSettings, credential: TokenCredential | None = None
+           ) -> list[AzureSubscription | UnavailableScope]:
     return list(open_subscriptions(cfg, MemorySink(), tool_version="test", retry_total=0,
-                                   **kw))  # type: ignore[arg-type]
+                                   credential=credential))
 
 
 def test_all_enabled_subscriptions_through_a_real_client_secret_credential(
@@ -74,8 +76,9 @@ def test_default_credential_uses_the_environment_service_principal(
     monkeypatch.setenv("AZURE_TENANT_ID", TENANT)
     monkeypatch.setenv("AZURE_CLIENT_ID", "env-app")
     monkeypatch.setenv("AZURE_CLIENT_SECRET", "env-secret")
-    subs = opened(settings(fake, bundle, subscriptions=[SUB_B]))
-    assert [(s.scope_id, s.identity.split()[0]) for s in subs] == [(SUB_B, "env-app")]
+    [sub] = opened(settings(fake, bundle, subscriptions=[SUB_B]))
+    assert isinstance(sub, AzureSubscription)
+    assert (sub.scope_id, sub.identity.split()[0]) == (SUB_B, "env-app")
 
 
 def test_no_credential_says_which_sources_were_tried(

@@ -15,7 +15,7 @@ from collector.export.verify_runs import MAX_TOP_BYTES, TopLevel
 from tests.collector.export.zips import members
 
 SCALARS = (st.none() | st.booleans() | st.integers(-2**64, 2**64)
-           | st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
+           | st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]),
                      max_size=12) | st.sampled_from(['"', "\\", "[{", "}]", "\\\"]"]))
 NESTED = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
                       | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=20)
