@@ -38,7 +38,7 @@ from config.settings import Settings  # noqa: E402
 from storage import Repository  # noqa: E402
 
 
-def export_child(url: str, out: str, days: int, key_dir: str, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def export_child(url: str, out: str, days: int, key_dir: str, queue: multiprocessing.Queue) -> None:
     """Runs in a fresh process so its peak RSS is the export's alone."""
     signer = generate(Path(key_dir) / "k.pem", Path(key_dir) / "k.pub", force=True)
     start, cpu_start = time.perf_counter(), time.process_time()

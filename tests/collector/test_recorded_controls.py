@@ -6,6 +6,7 @@ mapping is caught by the database verification. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ AFTER = [{"id": "ZZ-99", "title": "Renamed after the fact", "criteria": ["CC7.2"
           "checks": ["aws_iam_*"], "frequency": "monthly"}]
 
 
-def configure(path: Path, endpoint: str, controls: list[dict[str, object]]) -> Path:
+def configure(path: Path, endpoint: str, controls: Sequence[Mapping[str, object]]) -> Path:
     path.write_text(yaml.safe_dump({
         "aws": {"regions": ["us-east-1"], "endpoint_url": endpoint, "max_workers": 2},
         "checks": {"include": ["aws_s3_*"],

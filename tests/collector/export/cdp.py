@@ -62,7 +62,7 @@ class Browser:
                 raise ConnectionError("chromium closed the DevTools pipe")
             self._buf += chunk
         raw, self._buf = self._buf.split(b"\0", 1)
-        return json.loads(raw)  # type: ignore[no-any-return]
+        return json.loads(raw)
 
     def call(self, method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """Send a command and wait for its result (events seen meanwhile are kept)."""
@@ -77,7 +77,7 @@ class Browser:
             if reply.get("id") == self._id:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
-                return reply.get("result", {})  # type: ignore[no-any-return]
+                return reply.get("result", {})
             self.events.append(reply)
 
     def wait_for(self, method: str) -> dict[str, Any]:

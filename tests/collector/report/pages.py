@@ -63,7 +63,7 @@ def browser(tmp_path: Path) -> Iterator[Browser]:
 
 def read_back(browser: Browser) -> dict[str, Any]:
     """What the page shows, as numbers (see ``READBACK``)."""
-    return json.loads(browser.evaluate(READBACK))  # type: ignore[no-any-return]
+    return json.loads(browser.evaluate(READBACK))
 
 
 def screenshots(browser: Browser, screen: Path, paper: Path) -> None:

@@ -161,5 +161,6 @@ def test_cli_period_in_progress_and_remediation_of_installed_checks(
     assert data["runs_expected"] == 4 and data["progress"]["elapsed_days"] == 4
     assert all(c["coverage"]["gap_days"] == 0 for c in data["criteria"] if c["id"] == "CC6.1")
     checks = {c["id"]: c for c in data["checks"]}
+    assert installed.remediation is not None
     assert checks[installed.id]["remediation"] == installed.remediation.as_json()
     assert checks[S3]["remediation"] is None  # not an installed check
