@@ -54,7 +54,7 @@ def test_id_is_in_the_reference_catalog(chk: Check) -> None:
 
 
 def test_every_catalog_check_is_built_in() -> None:
-    assert CATALOG_IDS == {c.id for c in BUILTIN}
+    assert {c.id for c in BUILTIN} == CATALOG_IDS
 
 
 @pytest.mark.parametrize("chk", BUILTIN, ids=ids(BUILTIN))

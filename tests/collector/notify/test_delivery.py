@@ -17,8 +17,12 @@ import pytest
 import yaml
 
 from collector.demo.estate import build_aws_estate
-from collector.notify.targets import DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
-from collector.notify.targets import verify_signature
+from collector.notify.targets import (
+    DELIVERY_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    verify_signature,
+)
 from storage import Repository
 from tests.conftest import Moto
 from tests.support.cli import run_cli, write_config
@@ -42,7 +46,7 @@ class Receiver:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 status = receiver.status
                 receiver.got.append((dict(self.headers), body, status))
