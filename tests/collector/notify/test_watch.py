@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from collector.notify.watch import missed_collection, watch
 from collector.risks.model import AcceptedRisk
 from collector.risks.store import load_book, record_risk
-from config.operate import NotifyTarget
+from config.operate import NotifyTarget, RiskSettings
 from config.settings import Settings
 from storage import Repository
 
@@ -51,7 +51,7 @@ def test_accepted_risks_expiring_and_expired_are_announced(db_url: str) -> None:
                      _risk("RISK-GONE", NOW.date() - timedelta(days=1))):
             record_risk(repo, risk, load_book(repo))
         settings = Settings(schedule="0 3 * * *", notify=[HOOK],
-                            risks={"expiring_days": 14})
+                            risks=RiskSettings(expiring_days=14))
         watch(repo, settings, NOW)
         watch(repo, settings, NOW + timedelta(hours=1))  # idempotent within the day
         bodies = [json.loads(r.body) for r in repo.outbox()]
