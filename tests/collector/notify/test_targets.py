@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import ssl
 import time
@@ -122,6 +123,7 @@ def _auth(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -
 
 @pytest.fixture
 def smtp(tmp_path: Path) -> Iterator[tuple[Controller, _Inbox, str]]:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-connection chatter
     ca = trustme.CA()
     cert = ca.issue_cert("127.0.0.1", "localhost")
     server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
