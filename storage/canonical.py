@@ -35,8 +35,29 @@ def format_utc(value: datetime) -> str:
     return text + "Z"
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+"""Exact types that are already plain JSON (subclasses, e.g. an IntEnum, take the slow path)."""
+
+
 def _plain(obj: Any) -> Any:
     """Convert ``obj`` into plain JSON types by the rules in the module docstring."""
+    kind = type(obj)
+    if kind in _AS_IS:  # the common cases first, by exact type (this walks every manifest)
+        return obj
+    if kind is dict:
+        plain: dict[str, Any] = {}
+        for key, value in obj.items():
+            if type(key) is not str and not isinstance(key, str):
+                raise TypeError(f"canonical JSON keys must be strings, got {key!r}")
+            plain[key] = value if type(value) in _AS_IS else _plain(value)
+        return plain
+    if kind is list or kind is tuple:
+        return [item if type(item) in _AS_IS else _plain(item) for item in obj]
+    return _plain_other(obj)
+
+
+def _plain_other(obj: Any) -> Any:
+    """`_plain` for everything but exact dicts, lists, tuples and JSON scalars."""
     if obj is None or isinstance(obj, str | bool | int | float):
         return obj
     if isinstance(obj, Mapping):
