@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import hypothesis
 import pytest
 
 from collector.cloud.aws import AwsAccount
@@ -17,6 +18,10 @@ from collector.testing.aws import FAKE_ENV, AwsEstate, fake_aws_env
 from tests.support.browser import skip_reason
 
 __all__ = ["FAKE_ENV", "Moto", "by_resource"]
+
+hypothesis.settings.register_profile("evidence", deadline=None)
+hypothesis.settings.load_profile("evidence")
+"""No per-example deadline: CI runs on two shared cores, where timing is not what is tested."""
 
 collect_ignore = ["fixtures/kit_plugin"]
 """A plug-in package's own tests: run from a copy outside the tree (tests/collector/testing)."""
