@@ -16,6 +16,7 @@ from typing import Any
 
 from collector.report.visual.states import BY_CODE, UNKNOWN_FILL
 from collector.report.visual.svg import Svg, el, text, title
+from storage.timestamps import parse_timestamp
 
 MAX_ROWS = 30
 LABEL_W, PLOT_W, RIGHT_W = 360, 650, 180
@@ -25,8 +26,8 @@ Row = tuple[tuple[str, str, str, str, str], list[Mapping[str, Any]]]
 
 
 def when(value: object) -> datetime:
-    """A report timestamp (``...Z``) as an aware datetime."""
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    """A report timestamp (``...Z``) as an aware datetime (the one RFC 3339 parser)."""
+    return parse_timestamp(str(value))
 
 
 def span_text(seconds: float) -> str:
