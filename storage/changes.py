@@ -15,7 +15,7 @@ or export (``IndexTampered``) instead of changing what it says.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, select
@@ -139,9 +139,3 @@ class ChangeStore:
                     found = out[group] = []
                 found.append((rid, (status, message, res_scope, res_region)))
         return out
-
-    def put_changes(self, sets: Iterable[tuple[IndexedSet, Iterable[ResourceChange]]]) -> None:
-        """Kept for callers that index lazily: since schema 0005 sealing a run writes its index
-        rows and seals their digest, so every sealed run is indexed and nothing more is written
-        (rows added later would no longer match the sealed digest)."""
-        del sets

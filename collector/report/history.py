@@ -3,47 +3,30 @@
 A result set identical to the previous one for the same check x provider x scope x region
 (same sha256) changes nothing and is not read. A changed one is read from the change index
 (``storage.changes``) when it is indexed against the state we hold, else its blob is parsed (each
-distinct blob at most once per walk). :func:`ensure_index` fills the index for every sealed run
-that lacks it, which is what the runner would do after sealing a run; the index is derived data,
-so building it lazily from a report is safe and idempotent.
+distinct blob at most once per walk). Sealing a run writes its index rows and seals their digest
+(``storage.index``), so every sealed run is indexed and a report never writes the index.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from storage import Repository, ResultSetRecord, RunRecord
-from storage.changes import ABSENT, ChangeState, IndexedSet, ResourceChange, ResultKey
+from storage.changes import ABSENT, ChangeState, IndexedSet, ResultKey
+from storage.index import parse_state
 
 ResourceState = ChangeState
 """(status, message, result scope or "", result region or "") of one resource in a result set."""
 State = dict[str, ResourceState]
 """resource id -> its state, for one result set."""
 
-_RANK = {"fail": 0, "error": 1, "pass": 2, "not_applicable": 3}
-"""When a result set holds several results for one resource, the worst one stands for it."""
 ALL_RUNS = 10**9
-INDEX_BATCH = 500
-"""Result sets indexed per write transaction."""
 
 
 def key_of(rs: ResultSetRecord) -> ResultKey:
     """The (check, provider, scope, region) a result set is about."""
     return (rs.check_id, rs.provider, rs.scope, rs.region)
-
-
-def parse_state(data: bytes) -> State:
-    """A result-set blob (the runner's format) as resource id -> state."""
-    state: State = {}
-    for r in json.loads(data)["results"]:
-        item = (str(r["status"]), str(r.get("message") or ""), str(r.get("scope") or ""),
-                str(r.get("region") or ""))
-        old = state.get(r["resource_id"])
-        if old is None or _RANK.get(item[0], 9) < _RANK.get(old[0], 9):
-            state[r["resource_id"]] = item
-    return state
 
 
 def diff_states(old: State, new: State) -> list[tuple[str, ResourceState]]:
@@ -55,60 +38,13 @@ def diff_states(old: State, new: State) -> list[tuple[str, ResourceState]]:
     return sorted(out)
 
 
-def sealed_chain(repo: Repository) -> list[RunRecord]:
-    """Every sealed run, in chain order."""
-    return sorted((r for r in repo.list_runs(ALL_RUNS) if r.sealed), key=lambda r: r.chain_seq or 0)
-
-
 Indexed = dict[tuple[str, ResultKey], IndexedSet]
 """Sentinels by (run id, key)."""
 
 
-def ensure_index(repo: Repository, chain: Sequence[RunRecord],
-                 rows: Mapping[str, Sequence[ResultSetRecord]],
-                 indexed: Indexed | None = None) -> int:
-    """Index every changed result set of ``chain`` not yet indexed; return how many were.
-
-    ``indexed`` (the sentinels already stored, read if not given) is updated in place."""
-    if indexed is None:
-        indexed = repo.indexed_sets([r.run_id for r in chain])
-    last: dict[ResultKey, str] = {}
-    todo: list[tuple[str, ResultSetRecord, str | None]] = []
-    for run in chain:
-        for rs in rows.get(run.run_id, ()):
-            key = key_of(rs)
-            prev = last.get(key)
-            if rs.result_set_sha256 != prev and (run.run_id, key) not in indexed:
-                todo.append((run.run_id, rs, prev))
-            last[key] = rs.result_set_sha256
-    current: dict[ResultKey, tuple[str, State]] = {}
-    batch: list[tuple[IndexedSet, list[ResourceChange]]] = []
-    for run_id, rs, prev in todo:
-        key = key_of(rs)
-        held = current.get(key)
-        if prev is None:
-            old: State = {}
-        elif held is not None and held[0] == prev:
-            old = held[1]
-        else:
-            old = parse_state(repo.get_blob(prev))
-        new = parse_state(repo.get_blob(rs.result_set_sha256))
-        current[key] = (rs.result_set_sha256, new)
-        changes = [ResourceChange(run_id, key, rid, *s) for rid, s in diff_states(old, new)]
-        batch.append((IndexedSet(run_id, key, prev), changes))
-        indexed[(run_id, key)] = batch[-1][0]
-        if len(batch) >= INDEX_BATCH:
-            repo.put_changes(batch)
-            batch = []
-    repo.put_changes(batch)
-    return len(todo)
-
-
-def update_index(repo: Repository) -> int:
-    """Index every sealed run not yet indexed (what the runner should call after sealing a
-    run: only that run's changed result sets are parsed); return how many result sets were."""
-    chain = sealed_chain(repo)
-    return ensure_index(repo, chain, repo.result_sets_of_runs([r.run_id for r in chain]))
+def sealed_chain(repo: Repository) -> list[RunRecord]:
+    """Every sealed run, in chain order."""
+    return sorted((r for r in repo.list_runs(ALL_RUNS) if r.sealed), key=lambda r: r.chain_seq or 0)
 
 
 class Step(NamedTuple):

@@ -10,7 +10,6 @@ today are neither expected nor gaps; ``now`` can be given).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -34,7 +33,7 @@ from collector.report.daily import (
 )
 from collector.report.exceptions import ExceptionInterval, track_exceptions
 from collector.report.gather import Acc, RunMappings, gather
-from collector.report.history import Step, Walker, ensure_index, sealed_chain
+from collector.report.history import Step, Walker, sealed_chain
 from collector.report.model import (
     AttachmentRow,
     CheckRow,
@@ -51,10 +50,8 @@ from config.criteria import Catalog
 from config.settings import Settings
 from storage import Repository, ResultSetRecord, RunRecord
 from storage.attachments import AttachmentRecord
-from storage.errors import StorageError
 
 __all__ = ["ReportError", "RunMappings", "build_period_report", "period_runs", "resolve_period"]
-logger = logging.getLogger("evidence.report")
 
 
 class ReportError(ValueError):
@@ -107,13 +104,6 @@ def build_period_report(repo: Repository, catalog: Catalog, settings: Settings, 
                                   clock if today <= last_day else None)
     rows = repo.result_sets_of_runs([r.run_id for r in upto])
     indexed = repo.indexed_sets([r.run_id for r in upto])
-    if only_run is None:
-        try:
-            ensure_index(repo, upto, rows, indexed)
-        except StorageError as exc:  # e.g. a read-only replica: walk by parsing blobs instead
-            logger.warning("the change index could not be updated (%s); reading result sets",
-                           exc)
-            indexed = repo.indexed_sets([r.run_id for r in upto])
     mappings = RunMappings(repo)
     collection = {r.run_id: r.collection_id or r.run_id for r in runs}
     complete: dict[str, bool] = {}

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collector.report.history import (
     Walker,
-    ensure_index,
     parse_state,
     sealed_chain,
-    update_index,
 )
 from storage import Repository
 from tests.collector.report.history import add_run, day, put_mapping
@@ -20,13 +18,9 @@ def test_unchanged_result_sets_add_no_index_rows(repo: Repository) -> None:
         add_run(repo, f"run-{n}", day(n), {S3: [("r1", "pass"), ("r2", "fail")]}, mapping=m)
     add_run(repo, "run-4", day(4), {S3: [("r1", "pass"), ("r2", "pass")]}, mapping=m)
     chain = sealed_chain(repo)
-    rows = repo.result_sets_of_runs([r.run_id for r in chain])
     # sealing indexed run-1 (no predecessor) and run-4 and sealed the digest of their rows
-    # (storage.index): nothing is left for the lazy indexer
-    assert ensure_index(repo, chain, rows) == 0
-    assert update_index(repo) == 0
+    # (storage.index)
     add_run(repo, "run-5", day(5), {S3: [("r1", "fail")]}, mapping=m)
-    assert update_index(repo) == 0
     assert sorted(repo.indexed_sets([r.run_id for r in chain])) == [
         ("run-1", (S3, "aws", "111111111111", "us-east-1")),
         ("run-4", (S3, "aws", "111111111111", "us-east-1"))]
@@ -44,7 +38,6 @@ def test_walk_from_the_index_matches_parsing_every_blob(repo: Repository) -> Non
     history(repo)
     chain = sealed_chain(repo)
     rows = repo.result_sets_of_runs([r.run_id for r in chain])
-    ensure_index(repo, chain, rows)
     walker = Walker(repo, chain[1:], rows)  # starts mid-history: run-2's state is parsed once
     for step in walker:
         key = (step.result_set.check_id, step.result_set.provider, step.result_set.scope,
