@@ -2,7 +2,8 @@
 
 A check is one function over a cloud context that yields `Result`s. Its metadata (id, SOC 2
 criteria, permissions, tunable parameters) sits beside the code in the decorator; its title is
-the first line of its docstring. Checks are found through the entry-point group
+the first line of its docstring, followed by how it judges and, last, how to fix a failure
+(`collector.remediation` gives the section's form). Checks are found through the entry-point group
 `evidence.checks`: the built-in `checks` package registers itself the same way a third-party
 package does (`[project.entry-points."evidence.checks"] name = "package"`).
 """
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from collector.cloud.base import each
 from collector.model import Result
 from collector.providers import PROVIDERS, names
+from collector.remediation import Remediation, RemediationSyntaxError, split_docstring
 
 if TYPE_CHECKING:
     from collector.cloud.api import AwsApi, AzureApi, GcpApi
@@ -45,35 +47,6 @@ class Param:
     name: str
     default: ParamValue
     kind: type
-
-
-@dataclass(frozen=True)
-class Remediation:
-    """What to change, and how, when a check fails: written from the provider's documentation.
-
-    Guidance for the control owner, shown beside failing results; never evidence itself."""
-
-    summary: str
-    """What to change, in one sentence (e.g. "Enable automatic rotation of the key")."""
-    console: str
-    """Where in the provider's console (e.g. "KMS > Customer managed keys > key > Key rotation")."""
-    cli: str
-    """The provider's CLI command (aws / gcloud / az), with <placeholders> for resource names."""
-    docs: str
-    """The provider's documentation page the guidance is taken from (https URL)."""
-    terraform: str = ""
-    """A Terraform snippet, where one is standard."""
-
-    def as_json(self) -> dict[str, str]:
-        out = {"summary": self.summary, "console": self.console, "cli": self.cli,
-               "docs": self.docs}
-        if self.terraform:
-            out["terraform"] = self.terraform
-        return out
-
-    def one_line(self) -> str:
-        """For CSV cells and narrow tables: what to change, then the command."""
-        return f"{self.summary} — {self.cli}"
 
 
 @dataclass(frozen=True)
@@ -126,19 +99,28 @@ def check(
 ) -> Callable[[Callable[..., Iterable[Result]]], Check]:
     """Declare a check. Tunable parameters are the function's keyword-only arguments.
 
+    How to fix a failure is the docstring's last section (`collector.remediation`); a check
+    made by code rather than written out (one function per row of a table) may pass
+    ``remediation=`` instead, never both.
+
     ``scoping="global"`` runs the check once per account/project/subscription (IAM, S3 bucket
     listing); ``"regional"`` runs it once per region.
     """
 
     def wrap(func: Callable[..., Iterable[Result]]) -> Check:
         provider = id.split("_", 1)[0]
-        doc = inspect.getdoc(func) or ""
-        title, _, rest = doc.partition("\n")
         where = f"{func.__module__}.{func.__qualname__}"
+        try:
+            title, judgement, fix = split_docstring(inspect.getdoc(func) or "")
+        except RemediationSyntaxError as e:
+            raise CheckDefinitionError(f"{where}: check {id!r}: docstring {e}") from None
+        if fix is not None and remediation is not None:
+            raise CheckDefinitionError(
+                f"{where}: check {id!r} gives remediation twice (docstring and decorator)")
         if provider not in PROVIDERS:
             starts = "|".join(f"{name}_" for name in names())
             raise CheckDefinitionError(f"{where}: check id {id!r} must start with {starts}")
-        if not title.strip():
+        if not title:
             raise CheckDefinitionError(f"{where}: check {id!r} needs a docstring (its title)")
         if not criteria or not permissions:
             raise CheckDefinitionError(f"{where}: check {id!r} must name criteria and permissions")
@@ -151,11 +133,11 @@ def check(
             scoping=scoping,
             frequency=frequency,
             version=version,
-            title=title.strip(),
-            description=rest.strip(),
+            title=title,
+            description=judgement,
             func=func,
             origin=func.__module__,
-            remediation=remediation,
+            remediation=fix or remediation,
         )
 
     return wrap

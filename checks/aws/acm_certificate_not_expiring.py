@@ -8,7 +8,7 @@ from typing import Any
 
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1",
              "EC_secp521r1"]
@@ -19,18 +19,6 @@ KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "E
     id="aws_acm_certificate_not_expiring",
     criteria=("CC6.7",),
     permissions=("acm:ListCertificates", "acm:DescribeCertificate"),
-    remediation=Remediation(
-        summary=(
-            'Renew or replace the certificate before it expires: fix DNS validation so ACM '
-            'renews it, or re-import a renewed certificate.'),
-        console=(
-            'ACM > List certificates > certificate > Renewal status (imported: Reimport '
-            'certificate)'),
-        cli=(
-            'aws acm import-certificate --certificate-arn <arn> --certificate fileb://cert.pem '
-            '--private-key fileb://key.pem --certificate-chain fileb://chain.pem'),
-        docs='https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html',
-    ),
 )
 def acm_certificate_not_expiring(
     ctx: AwsApi, *, min_days: int = 30, include_unused: bool = False
@@ -44,6 +32,13 @@ def acm_certificate_not_expiring(
     `include_unused`), or never issued (no NotAfter: pending validation, failed, timed out).
     Imported certificates are judged like issued ones (ACM does not renew them). A certificate
     whose DescribeCertificate fails is an `error` for that certificate only.
+
+    How to fix: Renew or replace the certificate before it expires: fix DNS validation so ACM renews
+        it, or re-import a renewed certificate.
+    Console: ACM > List certificates > certificate > Renewal status (imported: Reimport certificate)
+    CLI: aws acm import-certificate --certificate-arn <arn> --certificate fileb://cert.pem
+        --private-key fileb://key.pem --certificate-chain fileb://chain.pem
+    Docs: https://docs.aws.amazon.com/acm/latest/userguide/managed-renewal.html
     """
     now = datetime.now(UTC)
     listed = ctx.paginate("acm", "list_certificates", "CertificateSummaryList",

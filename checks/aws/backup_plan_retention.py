@@ -8,7 +8,7 @@ from typing import Any
 from checks.aws._rds import clusters, standalone_instances
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 MAX_LISTED = 10
 
@@ -52,17 +52,6 @@ RESOURCES: dict[str, Callable[[AwsApi], list[str]]] = {
         "rds:DescribeDBClusters",
         "dynamodb:ListTables",
     ),
-    remediation=Remediation(
-        summary=(
-            "Set every backup rule's lifecycle to keep recovery points at least the minimum "
-            'days, select every data store, and use an encrypted vault.'),
-        console='AWS Backup > Backup plans > plan > Backup rules / Resource assignments',
-        cli='aws backup update-backup-plan --backup-plan-id <id> --backup-plan file://plan.json',
-        docs='https://docs.aws.amazon.com/aws-backup/latest/devguide/creating-a-backup-plan.html',
-        terraform=(
-            'resource "aws_backup_plan" "main" {\n  rule {\n    lifecycle { delete_after = 35 '
-            '}\n  }\n}'),
-    ),
 )
 def backup_plan_retention(
     ctx: AwsApi,
@@ -89,6 +78,18 @@ def backup_plan_retention(
     A plan or vault whose own read fails is an `error` for it only.
     Nothing is `not_applicable`: a region without a plan fails, a data store no plan protects
     fails.
+
+    How to fix: Set every backup rule's lifecycle to keep recovery points at least the minimum days,
+        select every data store, and use an encrypted vault.
+    Console: AWS Backup > Backup plans > plan > Backup rules / Resource assignments
+    CLI: aws backup update-backup-plan --backup-plan-id <id> --backup-plan file://plan.json
+    Terraform:
+        resource "aws_backup_plan" "main" {
+          rule {
+            lifecycle { delete_after = 35 }
+          }
+        }
+    Docs: https://docs.aws.amazon.com/aws-backup/latest/devguide/creating-a-backup-plan.html
     """
     plans = ctx.paginate("backup", "list_backup_plans", "BackupPlansList")
     yield Result.of(ctx.account_arn, bool(plans),

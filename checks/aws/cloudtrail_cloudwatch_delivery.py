@@ -9,7 +9,7 @@ from typing import Any
 from checks.aws._cloudtrail import judge_trails
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -17,17 +17,6 @@ from collector.plugin import Remediation, check
     criteria=("CC7.2",),
     permissions=("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Send the trail to a CloudWatch Logs log group (with a role CloudTrail can assume) '
-            'and make sure delivery succeeds.'),
-        console='CloudTrail > Trails > trail > CloudWatch Logs > Edit',
-        cli=(
-            'aws cloudtrail update-trail --name <trail> --cloud-watch-logs-log-group-arn '
-            '<log-group-arn> --cloud-watch-logs-role-arn <role-arn>'),
-        docs=(
-            'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html'),
-    ),
 )
 def cloudtrail_cloudwatch_delivery(
     ctx: AwsApi, *, max_delivery_age_hours: int = 24
@@ -45,6 +34,13 @@ def cloudtrail_cloudwatch_delivery(
     tested with recorded responses. Not applicable: nothing (an account without trails gets no
     result here; aws_cloudtrail_multi_region_enabled fails it). A region whose DescribeTrails
     fails is an `error` (account ARN, that region).
+
+    How to fix: Send the trail to a CloudWatch Logs log group (with a role CloudTrail can assume)
+        and make sure delivery succeeds.
+    Console: CloudTrail > Trails > trail > CloudWatch Logs > Edit
+    CLI: aws cloudtrail update-trail --name <trail> --cloud-watch-logs-log-group-arn <log-group-arn>
+        --cloud-watch-logs-role-arn <role-arn>
+    Docs: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
     """
     now = datetime.now(UTC)
 

@@ -8,7 +8,7 @@ from typing import Any
 from checks.aws._cloudtrail import judge_trails
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -16,15 +16,6 @@ from collector.plugin import Remediation, check
     criteria=("CC6.1", "CC7.2"),
     permissions=("cloudtrail:DescribeTrails",),
     scoping="global",
-    remediation=Remediation(
-        summary="Encrypt the trail's log files with a customer-managed KMS key (SSE-KMS).",
-        console=(
-            'CloudTrail > Trails > trail > General details > Edit > Log file SSE-KMS encryption'),
-        cli='aws cloudtrail update-trail --name <trail> --kms-key-id <key-arn>',
-        docs=(
-            'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html'),
-        terraform='resource "aws_cloudtrail" "main" {\n  kms_key_id = aws_kms_key.trail.arn\n}',
-    ),
 )
 def cloudtrail_kms_encryption(ctx: AwsApi) -> Iterator[Result]:
     """CloudTrail log files are encrypted with a KMS key (SSE-KMS).
@@ -37,6 +28,15 @@ def cloudtrail_kms_encryption(ctx: AwsApi) -> Iterator[Result]:
     trails gets no result here; aws_cloudtrail_multi_region_enabled fails it). A region whose
     DescribeTrails fails is an `error` (account ARN, that region); the other regions' trails
     are still judged.
+
+    How to fix: Encrypt the trail's log files with a customer-managed KMS key (SSE-KMS).
+    Console: CloudTrail > Trails > trail > General details > Edit > Log file SSE-KMS encryption
+    CLI: aws cloudtrail update-trail --name <trail> --kms-key-id <key-arn>
+    Terraform:
+        resource "aws_cloudtrail" "main" {
+          kms_key_id = aws_kms_key.trail.arn
+        }
+    Docs: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
     """
     def judge(home: AwsApi, trail: dict[str, Any]) -> list[Result]:
         key = trail.get("KmsKeyId")

@@ -8,7 +8,7 @@ from typing import Any
 from checks.aws._cloudtrail import judge_trails
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -16,14 +16,6 @@ from collector.plugin import Remediation, check
     criteria=("CC7.2", "CC7.3"),
     permissions=("cloudtrail:DescribeTrails",),
     scoping="global",
-    remediation=Remediation(
-        summary='Turn on log file integrity validation so CloudTrail writes signed digest files.',
-        console='CloudTrail > Trails > trail > General details > Edit > Log file validation',
-        cli='aws cloudtrail update-trail --name <trail> --enable-log-file-validation',
-        docs=(
-            'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-enabling.html'),
-        terraform='resource "aws_cloudtrail" "main" {\n  enable_log_file_validation = true\n}',
-    ),
 )
 def cloudtrail_log_file_validation(ctx: AwsApi) -> Iterator[Result]:
     """CloudTrail trails write signed digest files, so log tampering can be detected.
@@ -35,6 +27,15 @@ def cloudtrail_log_file_validation(ctx: AwsApi) -> Iterator[Result]:
     no result here; aws_cloudtrail_multi_region_enabled fails it). A region whose
     DescribeTrails fails is an `error` (account ARN, that region); the other regions' trails
     are still judged.
+
+    How to fix: Turn on log file integrity validation so CloudTrail writes signed digest files.
+    Console: CloudTrail > Trails > trail > General details > Edit > Log file validation
+    CLI: aws cloudtrail update-trail --name <trail> --enable-log-file-validation
+    Terraform:
+        resource "aws_cloudtrail" "main" {
+          enable_log_file_validation = true
+        }
+    Docs: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-enabling.html
     """
     def judge(home: AwsApi, trail: dict[str, Any]) -> list[Result]:
         return [Result.of(trail["TrailARN"], bool(trail.get("LogFileValidationEnabled")),

@@ -8,7 +8,7 @@ from typing import Any
 from collector.cloud.api import AwsApi
 from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -20,22 +20,6 @@ from collector.plugin import Remediation, check
         "cloudtrail:GetEventSelectors",
     ),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Create (or convert to) a multi-region trail that logs all read and write '
-            'management events, and start logging.'),
-        console=(
-            'CloudTrail > Trails > Create trail (apply to all regions; management events: Read '
-            'and Write)'),
-        cli=(
-            'aws cloudtrail update-trail --name <trail> --is-multi-region-trail && aws '
-            'cloudtrail start-logging --name <trail>'),
-        docs=(
-            'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail.html'),
-        terraform=(
-            'resource "aws_cloudtrail" "main" {\n  is_multi_region_trail = true\n  '
-            'enable_logging        = true\n}'),
-    ),
 )
 def cloudtrail_multi_region_enabled(ctx: AwsApi) -> Iterator[Result]:
     """A multi-region CloudTrail trail is logging all read and write management events.
@@ -55,6 +39,19 @@ def cloudtrail_multi_region_enabled(ctx: AwsApi) -> Iterator[Result]:
     Pass: at least one trail qualifies. Fail: no trail, or none qualifies (each trail's
     shortfall is named). Not applicable: never. When a trail cannot be read and no readable
     trail qualifies, the result is an `error` (unknown), never a fail.
+
+    How to fix: Create (or convert to) a multi-region trail that logs all read and write management
+        events, and start logging.
+    Console: CloudTrail > Trails > Create trail (apply to all regions; management events: Read and
+        Write)
+    CLI: aws cloudtrail update-trail --name <trail> --is-multi-region-trail && aws cloudtrail
+        start-logging --name <trail>
+    Terraform:
+        resource "aws_cloudtrail" "main" {
+          is_multi_region_trail = true
+          enable_logging        = true
+        }
+    Docs: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail.html
     """
     trails = [t for t in ctx.call("cloudtrail", "describe_trails")["trailList"]
               if t.get("IsMultiRegionTrail")]

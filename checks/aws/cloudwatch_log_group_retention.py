@@ -7,21 +7,13 @@ from collections.abc import Iterator
 
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
     id="aws_cloudwatch_log_group_retention",
     criteria=("CC7.2",),
     permissions=("logs:DescribeLogGroups",),
-    remediation=Remediation(
-        summary="Set the log group's retention to at least the minimum number of days.",
-        console='CloudWatch > Log groups > log group > Actions > Edit retention setting',
-        cli='aws logs put-retention-policy --log-group-name <name> --retention-in-days 365',
-        docs=(
-            'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#SettingLogRetention'),
-        terraform='resource "aws_cloudwatch_log_group" "main" {\n  retention_in_days = 365\n}',
-    ),
 )
 def cloudwatch_log_group_retention(
     ctx: AwsApi, *, min_days: int = 365, log_groups: tuple[str, ...] = ("*",)
@@ -35,6 +27,15 @@ def cloudwatch_log_group_retention(
     retentionInDays at all (CloudWatch Logs keeps log data indefinitely by default). Fail: a
     shorter retention. Not applicable: groups outside `log_groups` get no result.
     DescribeLogGroups is one region-wide listing: a failed read is an `error` for the region.
+
+    How to fix: Set the log group's retention to at least the minimum number of days.
+    Console: CloudWatch > Log groups > log group > Actions > Edit retention setting
+    CLI: aws logs put-retention-policy --log-group-name <name> --retention-in-days 365
+    Terraform:
+        resource "aws_cloudwatch_log_group" "main" {
+          retention_in_days = 365
+        }
+    Docs: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#SettingLogRetention
     """
     for group in ctx.paginate("logs", "describe_log_groups", "logGroups"):
         name = group["logGroupName"]

@@ -10,7 +10,7 @@ from typing import Any
 from collector.cloud.api import AwsApi
 from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 EVENTS: dict[str, tuple[str, ...]] = {
     "unauthorized-api-calls": ("UnauthorizedOperation", "AccessDenied"),
@@ -63,24 +63,6 @@ class Watched:
         "sns:ListSubscriptionsByTopic",
     ),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Create a metric filter on the CloudTrail log group for each security event pattern '
-            'and an alarm that notifies an SNS topic with subscribers.'),
-        console=(
-            'CloudWatch > Log groups > CloudTrail log group > Metric filters > Create; then '
-            'Alarms > Create alarm'),
-        cli=(
-            'aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name <name> '
-            "--filter-pattern '<pattern>' --metric-transformations "
-            'metricName=<m>,metricNamespace=CISBenchmark,metricValue=1 && aws cloudwatch '
-            'put-metric-alarm --alarm-name <name> --metric-name <m> --namespace CISBenchmark '
-            '--statistic Sum --period 300 --threshold 1 --comparison-operator '
-            'GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions '
-            '<sns-topic-arn>'),
-        docs=(
-            'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html'),
-    ),
 )
 def cloudwatch_security_event_alarms(ctx: AwsApi) -> Iterator[Result]:
     """Security-relevant API activity raises a CloudWatch alarm that notifies someone.
@@ -99,6 +81,18 @@ def cloudwatch_security_event_alarms(ctx: AwsApi) -> Iterator[Result]:
     group's filters, a region's alarms or a topic's subscriptions cannot be read, a class that
     no readable filter satisfies is an `error` (unknown), never a fail or a pass.
     Not applicable: never (every class is judged).
+
+    How to fix: Create a metric filter on the CloudTrail log group for each security event pattern
+        and an alarm that notifies an SNS topic with subscribers.
+    Console: CloudWatch > Log groups > CloudTrail log group > Metric filters > Create; then Alarms >
+        Create alarm
+    CLI: aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name <name>
+        --filter-pattern '<pattern>' --metric-transformations
+        metricName=<m>,metricNamespace=CISBenchmark,metricValue=1 && aws cloudwatch put-metric-alarm
+        --alarm-name <name> --metric-name <m> --namespace CISBenchmark --statistic Sum --period 300
+        --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --evaluation-periods 1
+        --alarm-actions <sns-topic-arn>
+    Docs: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html
     """
     trails = ctx.call("cloudtrail", "describe_trails")["trailList"]
     groups = sorted({t["CloudWatchLogsLogGroupArn"] for t in trails

@@ -7,7 +7,7 @@ from typing import Any
 
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -15,18 +15,6 @@ from collector.plugin import Remediation, check
     criteria=("CC3.4", "CC7.1", "CC8.1"),
     permissions=("config:DescribeConfigurationRecorders",
                  "config:DescribeConfigurationRecorderStatus"),
-    remediation=Remediation(
-        summary=(
-            'Turn on an AWS Config recorder for all supported resource types (including global '
-            'ones in one region) with a delivery channel, in every region.'),
-        console='AWS Config > Settings > Recording strategy: All resource types',
-        cli=(
-            'aws configservice put-configuration-recorder --configuration-recorder '
-            'name=default,roleARN=<role-arn> --recording-group '
-            'allSupported=true,includeGlobalResourceTypes=true && aws configservice '
-            'start-configuration-recorder --configuration-recorder-name default'),
-        docs='https://docs.aws.amazon.com/config/latest/developerguide/select-resources.html',
-    ),
 )
 def config_recorder_all_regions(
     ctx: AwsApi, *, global_resources_region: str = "us-east-1"
@@ -44,6 +32,15 @@ def config_recorder_all_regions(
     service needs), or a customer-managed recorder short of any of these (Pending status
     included: nothing delivered yet). Not applicable: never (every region is judged). The
     reads are region-wide: a failed read is an `error` for the region.
+
+    How to fix: Turn on an AWS Config recorder for all supported resource types (including global
+        ones in one region) with a delivery channel, in every region.
+    Console: AWS Config > Settings > Recording strategy: All resource types
+    CLI: aws configservice put-configuration-recorder --configuration-recorder
+        name=default,roleARN=<role-arn> --recording-group
+        allSupported=true,includeGlobalResourceTypes=true && aws configservice
+        start-configuration-recorder --configuration-recorder-name default
+    Docs: https://docs.aws.amazon.com/config/latest/developerguide/select-resources.html
     """
     every = ctx.call("config", "describe_configuration_recorders")["ConfigurationRecorders"]
     recorders = [r for r in every if not r.get("servicePrincipal")]

@@ -7,25 +7,13 @@ from typing import Any
 
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 
 @check(
     id="aws_dynamodb_pitr_enabled",
     criteria=("CC7.5", "A1.2"),
     permissions=("dynamodb:ListTables", "dynamodb:DescribeContinuousBackups"),
-    remediation=Remediation(
-        summary='Turn on point-in-time recovery for the table.',
-        console='DynamoDB > Tables > table > Backups > Point-in-time recovery > Edit',
-        cli=(
-            'aws dynamodb update-continuous-backups --table-name <table> '
-            '--point-in-time-recovery-specification PointInTimeRecoveryEnabled=true'),
-        docs=(
-            'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html'),
-        terraform=(
-            'resource "aws_dynamodb_table" "main" {\n  point_in_time_recovery { enabled = true '
-            '}\n}'),
-    ),
 )
 def dynamodb_pitr_enabled(ctx: AwsApi) -> Iterator[Result]:
     """DynamoDB tables can be restored to any point in time (PITR is enabled).
@@ -35,6 +23,16 @@ def dynamodb_pitr_enabled(ctx: AwsApi) -> Iterator[Result]:
     days is named when AWS returns it). Fail: DISABLED or absent. A table whose read fails is
     an `error` for that table only.
     Not applicable: nothing (a region without tables gives no result).
+
+    How to fix: Turn on point-in-time recovery for the table.
+    Console: DynamoDB > Tables > table > Backups > Point-in-time recovery > Edit
+    CLI: aws dynamodb update-continuous-backups --table-name <table>
+        --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true
+    Terraform:
+        resource "aws_dynamodb_table" "main" {
+          point_in_time_recovery { enabled = true }
+        }
+    Docs: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery_Howitworks.html
     """
     tables = ctx.paginate("dynamodb", "list_tables", "TableNames")
     ctx.prefetch("dynamodb", "describe_continuous_backups", [{"TableName": t} for t in tables])

@@ -8,7 +8,7 @@ from typing import Any
 from collector.cloud.api import AwsApi
 from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 BLOCKING = ("block-all-sharing", "block-new-sharing")
 
@@ -18,19 +18,6 @@ BLOCKING = ("block-all-sharing", "block-new-sharing")
     criteria=("CC6.1", "CC6.6"),
     permissions=("ec2:DescribeSnapshots", "ec2:DescribeSnapshotAttribute",
                  "ec2:GetSnapshotBlockPublicAccessState"),
-    remediation=Remediation(
-        summary=(
-            'Remove the public (all) create-volume permission from the snapshot; share with '
-            'named accounts only.'),
-        console=(
-            'EC2 > Snapshots > snapshot > Actions > Snapshot settings > Modify permissions > '
-            'Private'),
-        cli=(
-            'aws ec2 modify-snapshot-attribute --snapshot-id <id> --attribute '
-            'createVolumePermission --operation-type remove --group-names all'),
-        docs=(
-            'https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html'),
-    ),
 )
 def ebs_snapshot_not_public(ctx: AwsApi) -> Iterator[Result]:
     """EBS snapshots cannot be restored by anyone outside the organisation.
@@ -45,6 +32,13 @@ def ebs_snapshot_not_public(ctx: AwsApi) -> Iterator[Result]:
     is an `error` for that snapshot only.
     A snapshot shared only with named accounts passes (that is not public); the setting fails
     in state unblocked. Not applicable: snapshots owned by other accounts (not listed).
+
+    How to fix: Remove the public (all) create-volume permission from the snapshot; share with named
+        accounts only.
+    Console: EC2 > Snapshots > snapshot > Actions > Snapshot settings > Modify permissions > Private
+    CLI: aws ec2 modify-snapshot-attribute --snapshot-id <id> --attribute createVolumePermission
+        --operation-type remove --group-names all
+    Docs: https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html
     """
     setting = ctx.arn("ec2", "account/snapshot-block-public-access")
     try:

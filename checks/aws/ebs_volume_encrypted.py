@@ -6,22 +6,13 @@ from collections.abc import Iterator
 
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
     id="aws_ebs_volume_encrypted",
     criteria=("CC6.1",),
     permissions=("ec2:DescribeVolumes", "ec2:GetEbsEncryptionByDefault"),
-    remediation=Remediation(
-        summary=(
-            'Turn on EBS encryption by default in the region; replace unencrypted volumes with '
-            'encrypted copies (snapshot, copy with encryption, restore).'),
-        console='EC2 > Settings > EBS encryption > Manage > Always encrypt new EBS volumes',
-        cli='aws ec2 enable-ebs-encryption-by-default --region <region>',
-        docs='https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html',
-        terraform='resource "aws_ebs_encryption_by_default" "on" {\n  enabled = true\n}',
-    ),
 )
 def ebs_volume_encrypted(ctx: AwsApi) -> Iterator[Result]:
     """EBS volumes are encrypted at rest, and new volumes are encrypted by default.
@@ -34,6 +25,16 @@ def ebs_volume_encrypted(ctx: AwsApi) -> Iterator[Result]:
     otherwise. The setting is judged in every region the run covers, with or without volumes:
     it decides whether the next volume created there is encrypted. Not applicable: never. Both
     reads are region-wide: a failed read is an `error` for the region.
+
+    How to fix: Turn on EBS encryption by default in the region; replace unencrypted volumes with
+        encrypted copies (snapshot, copy with encryption, restore).
+    Console: EC2 > Settings > EBS encryption > Manage > Always encrypt new EBS volumes
+    CLI: aws ec2 enable-ebs-encryption-by-default --region <region>
+    Terraform:
+        resource "aws_ebs_encryption_by_default" "on" {
+          enabled = true
+        }
+    Docs: https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html
     """
     for volume in ctx.paginate("ec2", "describe_volumes", "Volumes"):
         key = volume.get("KmsKeyId")

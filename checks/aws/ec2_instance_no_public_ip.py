@@ -9,7 +9,7 @@ from typing import Any
 from checks.aws._ec2 import instance_arn, running_instances
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 ULA = ipaddress.ip_network("fc00::/7")
 
@@ -18,16 +18,6 @@ ULA = ipaddress.ip_network("fc00::/7")
     id="aws_ec2_instance_no_public_ip",
     criteria=("CC6.6",),
     permissions=("ec2:DescribeInstances",),
-    remediation=Remediation(
-        summary=(
-            'Move the instance to a private subnet behind a load balancer or NAT, or release '
-            'its public address; allow-list it if it must be public.'),
-        console=(
-            'EC2 > Instances > instance > Networking > Manage IP addresses (or VPC > Subnets > '
-            'Edit subnet settings > Auto-assign public IPv4)'),
-        cli='aws ec2 modify-subnet-attribute --subnet-id <subnet> --no-map-public-ip-on-launch',
-        docs='https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html',
-    ),
 )
 def ec2_instance_no_public_ip(
     ctx: AwsApi, *, allowed: tuple[str, ...] = ()
@@ -46,6 +36,13 @@ def ec2_instance_no_public_ip(
     "Key=Value") with its addresses named. Fail: any other public address (named).
     Not applicable: never. DescribeInstances is one region-wide listing: a failed read is an
     `error` for the region.
+
+    How to fix: Move the instance to a private subnet behind a load balancer or NAT, or release its
+        public address; allow-list it if it must be public.
+    Console: EC2 > Instances > instance > Networking > Manage IP addresses (or VPC > Subnets > Edit
+        subnet settings > Auto-assign public IPv4)
+    CLI: aws ec2 modify-subnet-attribute --subnet-id <subnet> --no-map-public-ip-on-launch
+    Docs: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html
     """
     for instance in running_instances(ctx):
         arn = instance_arn(ctx, instance)

@@ -9,7 +9,7 @@ from checks._network import ADMIN_PORTS, describe, exposures
 from checks._network_dialects import aws_rules
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 
 @check(
@@ -17,16 +17,6 @@ from collector.plugin import Remediation, check, each
     criteria=("CC6.6",),
     permissions=("ec2:DescribeSecurityGroups", "ec2:GetManagedPrefixListEntries"),
     version="2",
-    remediation=Remediation(
-        summary=(
-            "Remove the inbound rules that admit 0.0.0.0/0 or ::/0 (or prefix lists that hold "
-            "them) to administration ports; reach instances through Session Manager or a VPN."),
-        console="VPC > Security groups > group > Inbound rules > Edit inbound rules",
-        cli=("aws ec2 revoke-security-group-ingress --group-id <sg> --protocol tcp --port 22 "
-             "--cidr 0.0.0.0/0"),
-        docs=("https://docs.aws.amazon.com/vpc/latest/userguide/"
-              "security-group-rules.html"),
-    ),
 )
 def ec2_sg_no_admin_ports_from_internet(
     ctx: AwsApi, *, admin_ports: tuple[int, ...] = ADMIN_PORTS,
@@ -42,6 +32,13 @@ def ec2_sg_no_admin_ports_from_internet(
     that cannot be read makes that group `error` unless it already fails without it); rules
     referencing other security groups admit private addresses only, never the internet.
     Not judged: whether the group is attached, network ACLs.
+
+    How to fix: Remove the inbound rules that admit 0.0.0.0/0 or ::/0 (or prefix lists that hold
+        them) to administration ports; reach instances through Session Manager or a VPN.
+    Console: VPC > Security groups > group > Inbound rules > Edit inbound rules
+    CLI: aws ec2 revoke-security-group-ingress --group-id <sg> --protocol tcp --port 22 --cidr
+        0.0.0.0/0
+    Docs: https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
     """
     ports = tuple(admin_ports)
     groups = ctx.paginate("ec2", "describe_security_groups", "SecurityGroups")

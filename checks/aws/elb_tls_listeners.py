@@ -7,7 +7,7 @@ from typing import Any
 
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 WEAK = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
 ENCRYPTED_V2 = ("HTTPS", "TLS")
@@ -24,18 +24,6 @@ CLASSIC_WEAK = {f"Protocol-{p}" for p in WEAK}
         "elasticloadbalancing:DescribeRules",
         "elasticloadbalancing:DescribeSSLPolicies",
         "elasticloadbalancing:DescribeLoadBalancerPolicies",
-    ),
-    remediation=Remediation(
-        summary=(
-            'Use HTTPS/TLS listeners with a TLS 1.2+ security policy (e.g. '
-            'ELBSecurityPolicy-TLS13-1-2-2021-06), or make HTTP listeners redirect to HTTPS.'),
-        console=(
-            'EC2 > Load Balancers > load balancer > Listeners > Edit listener > Security policy'),
-        cli=(
-            'aws elbv2 modify-listener --listener-arn <arn> --ssl-policy '
-            'ELBSecurityPolicy-TLS13-1-2-2021-06'),
-        docs=(
-            'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html'),
     ),
 )
 def elb_tls_listeners(ctx: AwsApi) -> Iterator[Result]:
@@ -54,6 +42,13 @@ def elb_tls_listeners(ctx: AwsApi) -> Iterator[Result]:
     policy enables SSLv3, TLS 1.0 or TLS 1.1. A failed per-resource read is an `error` for that
     resource only: a load balancer whose listeners cannot be read (its ARN), a listener whose
     policy or rules cannot be read, a classic load balancer whose policies cannot be read.
+
+    How to fix: Use HTTPS/TLS listeners with a TLS 1.2+ security policy (e.g.
+        ELBSecurityPolicy-TLS13-1-2-2021-06), or make HTTP listeners redirect to HTTPS.
+    Console: EC2 > Load Balancers > load balancer > Listeners > Edit listener > Security policy
+    CLI: aws elbv2 modify-listener --listener-arn <arn> --ssl-policy
+        ELBSecurityPolicy-TLS13-1-2-2021-06
+    Docs: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
     """
     def listeners(lb: dict[str, Any]) -> Iterator[Result]:
         found = ctx.paginate("elbv2", "describe_listeners", "Listeners",

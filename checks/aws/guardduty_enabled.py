@@ -6,22 +6,13 @@ from collections.abc import Iterator
 
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
     id="aws_guardduty_enabled",
     criteria=("CC6.8", "CC7.2"),
     permissions=("guardduty:ListDetectors", "guardduty:GetDetector"),
-    remediation=Remediation(
-        summary=(
-            'Enable a GuardDuty detector in the region (or for the organisation from the '
-            'delegated administrator).'),
-        console='GuardDuty > Get started > Enable GuardDuty',
-        cli='aws guardduty create-detector --enable --region <region>',
-        docs='https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_settingup.html',
-        terraform='resource "aws_guardduty_detector" "main" {\n  enable = true\n}',
-    ),
 )
 def guardduty_enabled(ctx: AwsApi) -> Iterator[Result]:
     """GuardDuty has an enabled detector in every region the run covers.
@@ -31,6 +22,16 @@ def guardduty_enabled(ctx: AwsApi) -> Iterator[Result]:
     names it and whether an organisation administrator manages it is not judged here.
     Fail: no detector, or none ENABLED (a SUSPENDED detector is named). Not applicable: never.
     The reads are region-wide: a failed read is an `error` for the region.
+
+    How to fix: Enable a GuardDuty detector in the region (or for the organisation from the
+        delegated administrator).
+    Console: GuardDuty > Get started > Enable GuardDuty
+    CLI: aws guardduty create-detector --enable --region <region>
+    Terraform:
+        resource "aws_guardduty_detector" "main" {
+          enable = true
+        }
+    Docs: https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_settingup.html
     """
     ids = ctx.paginate("guardduty", "list_detectors", "DetectorIds")
     if not ids:

@@ -8,7 +8,7 @@ from typing import Any
 
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 from storage.timestamps import timestamp_or_none
 
 BATCH = 50
@@ -20,14 +20,6 @@ HIGH = 7.0
     id="aws_guardduty_high_findings_resolved",
     criteria=("CC4.2", "CC7.3", "CC7.4"),
     permissions=("guardduty:ListDetectors", "guardduty:ListFindings", "guardduty:GetFindings"),
-    remediation=Remediation(
-        summary=(
-            'Investigate and remediate the finding, then archive it (or suppress it with a '
-            'reviewed rule if it is expected).'),
-        console='GuardDuty > Findings > finding > Actions > Archive',
-        cli='aws guardduty archive-findings --detector-id <detector> --finding-ids <finding-id>',
-        docs='https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_remediate.html',
-    ),
 )
 def guardduty_high_findings_resolved(
     ctx: AwsApi, *, max_open_days: int = 7
@@ -44,6 +36,12 @@ def guardduty_high_findings_resolved(
     whose GetFindings batch fails are each an `error` (resource: the finding ARN).
     Not applicable: never; archived findings and findings below severity 7 are not judged
     (ListFindings filters them out).
+
+    How to fix: Investigate and remediate the finding, then archive it (or suppress it with a
+        reviewed rule if it is expected).
+    Console: GuardDuty > Findings > finding > Actions > Archive
+    CLI: aws guardduty archive-findings --detector-id <detector> --finding-ids <finding-id>
+    Docs: https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_remediate.html
     """
     now = datetime.now(UTC)
     limit = timedelta(days=max_open_days)

@@ -10,7 +10,7 @@ from typing import Any
 
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 FILTER = ["User", "Group", "Role", "LocalManagedPolicy"]
 
@@ -20,17 +20,6 @@ FILTER = ["User", "Group", "Role", "LocalManagedPolicy"]
     criteria=("CC6.3",),
     permissions=("iam:GetAccountAuthorizationDetails",),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Replace the "Action": "*" on "Resource": "*" statement with the actions and '
-            'resources the principal needs.'),
-        console='IAM > Policies > policy > Permissions > Edit',
-        cli=(
-            'aws iam create-policy-version --policy-arn <arn> --policy-document '
-            'file://least-privilege.json --set-as-default'),
-        docs=(
-            'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege'),
-    ),
 )
 def iam_no_full_admin_policies(
     ctx: AwsApi, *, users_via_groups_only: bool = True
@@ -51,6 +40,13 @@ def iam_no_full_admin_policies(
     AWS-managed policies (AdministratorAccess) are out of scope. Otherwise it passes.
     GetAccountAuthorizationDetails is one account-wide read: a failed page is an `error` for
     the account.
+
+    How to fix: Replace the "Action": "*" on "Resource": "*" statement with the actions and
+        resources the principal needs.
+    Console: IAM > Policies > policy > Permissions > Edit
+    CLI: aws iam create-policy-version --policy-arn <arn> --policy-document
+        file://least-privilege.json --set-as-default
+    Docs: https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
     """
     def items(key: str) -> list[dict[str, Any]]:
         return ctx.paginate("iam", "get_account_authorization_details", key, Filter=FILTER)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -14,22 +14,6 @@ from collector.plugin import Remediation, check
     criteria=("CC6.1",),
     permissions=("iam:GetAccountPasswordPolicy",),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Set an account password policy with the minimum length, character classes, expiry '
-            'and reuse prevention.'),
-        console='IAM > Account settings > Password policy > Edit',
-        cli=(
-            'aws iam update-account-password-policy --minimum-password-length 14 '
-            '--require-symbols --require-numbers --require-uppercase-characters '
-            '--require-lowercase-characters --max-password-age 90 --password-reuse-prevention '
-            '24'),
-        docs=(
-            'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html'),
-        terraform=(
-            'resource "aws_iam_account_password_policy" "strict" {\n  minimum_password_length = '
-            '14\n  password_reuse_prevention = 24\n}'),
-    ),
 )
 def iam_password_policy_strong(
     ctx: AwsApi,
@@ -52,6 +36,19 @@ def iam_password_policy_strong(
     A field GetAccountPasswordPolicy leaves out is not set (no minimum length, no complexity
     rule, no expiry, no reuse limit) and fails where it is required. Not applicable: never. A
     failed read is an `error` for the account.
+
+    How to fix: Set an account password policy with the minimum length, character classes, expiry
+        and reuse prevention.
+    Console: IAM > Account settings > Password policy > Edit
+    CLI: aws iam update-account-password-policy --minimum-password-length 14 --require-symbols
+        --require-numbers --require-uppercase-characters --require-lowercase-characters
+        --max-password-age 90 --password-reuse-prevention 24
+    Terraform:
+        resource "aws_iam_account_password_policy" "strict" {
+          minimum_password_length = 14
+          password_reuse_prevention = 24
+        }
+    Docs: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html
     """
     body = ctx.call("iam", "get_account_password_policy", absent=("NoSuchEntity",))
     if body is None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -14,16 +14,6 @@ from collector.plugin import Remediation, check
     criteria=("CC6.1",),
     permissions=("iam:GetAccountSummary", "iam:ListVirtualMFADevices"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Sign in as the root user and assign an MFA device (a hardware key for production '
-            'accounts).'),
-        console=(
-            'IAM > Security credentials (as root) > Multi-factor authentication > Assign MFA '
-            'device'),
-        cli='(console only: root MFA cannot be assigned with the CLI)',
-        docs='https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-virt-mfa-for-root.html',
-    ),
 )
 def iam_root_mfa_enabled(
     ctx: AwsApi, *, require_hardware_mfa: bool = False
@@ -37,6 +27,12 @@ def iam_root_mfa_enabled(
     Pass: AccountMFAEnabled is 1 (and, with `require_hardware_mfa`, no virtual device is the
     root's). Fail: otherwise. Not applicable: never. A failed read is an `error` for the
     account.
+
+    How to fix: Sign in as the root user and assign an MFA device (a hardware key for production
+        accounts).
+    Console: IAM > Security credentials (as root) > Multi-factor authentication > Assign MFA device
+    CLI: (console only: root MFA cannot be assigned with the CLI)
+    Docs: https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-virt-mfa-for-root.html
     """
     summary = ctx.call("iam", "get_account_summary")["SummaryMap"]
     if not summary.get("AccountMFAEnabled"):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from checks.aws._credential_report import PERMISSIONS, ROOT_ROW, credential_report, timestamp
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 USES = (("password_last_used", "console sign-in"),
         ("access_key_1_last_used_date", "access key 1"),
@@ -20,14 +20,6 @@ USES = (("password_last_used", "console sign-in"),
     criteria=("CC6.1", "CC7.2"),
     permissions=PERMISSIONS,
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Stop using the root user for daily work: review CloudTrail for the root activity, '
-            'rotate its password and MFA if unexpected, and use IAM roles.'),
-        console='CloudTrail > Event history > filter User name = root',
-        cli='aws iam generate-credential-report && aws iam get-credential-report',
-        docs='https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html',
-    ),
 )
 def iam_root_not_used_recently(ctx: AwsApi, *, quiet_days: int = 90) -> Iterator[Result]:
     """The root user has not been used (sign-in or access key) in the last 90 days.
@@ -41,6 +33,12 @@ def iam_root_not_used_recently(ctx: AwsApi, *, quiet_days: int = 90) -> Iterator
     within it. No <root_account> row is an `error`, never a pass; a failed report read is an
     `error` for the account.
     Not applicable: never.
+
+    How to fix: Stop using the root user for daily work: review CloudTrail for the root activity,
+        rotate its password and MFA if unexpected, and use IAM roles.
+    Console: CloudTrail > Event history > filter User name = root
+    CLI: aws iam generate-credential-report && aws iam get-credential-report
+    Docs: https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html
     """
     root = next((r for r in credential_report(ctx) if r.get("user") == ROOT_ROW), None)
     if root is None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from checks.aws._credential_report import PERMISSIONS, timestamp, user_rows
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -16,18 +16,6 @@ from collector.plugin import Remediation, check
     criteria=("CC6.1", "CC6.2"),
     permissions=PERMISSIONS,
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Deactivate or delete passwords and access keys not used within the allowed number '
-            'of days.'),
-        console=(
-            'IAM > Users > user > Security credentials > Access keys > Deactivate (Console '
-            'password > Manage > Disable)'),
-        cli=(
-            'aws iam update-access-key --user-name <user> --access-key-id <key> --status '
-            'Inactive && aws iam delete-login-profile --user-name <user>'),
-        docs='https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html',
-    ),
 )
 def iam_unused_credentials_disabled(
     ctx: AwsApi, *, max_unused_days: int = 90
@@ -42,6 +30,14 @@ def iam_unused_credentials_disabled(
     Pass: every active credential was used (or set) within `max_unused_days`, or the user has
     none. Fail: any active credential idle longer (each is named). Not applicable: never. A
     failed credential-report read is an `error` for the account.
+
+    How to fix: Deactivate or delete passwords and access keys not used within the allowed number of
+        days.
+    Console: IAM > Users > user > Security credentials > Access keys > Deactivate (Console password
+        > Manage > Disable)
+    CLI: aws iam update-access-key --user-name <user> --access-key-id <key> --status Inactive && aws
+        iam delete-login-profile --user-name <user>
+    Docs: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html
     """
     now = datetime.now(UTC)
     limit = timedelta(days=max_unused_days)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.aws._credential_report import PERMISSIONS, user_rows
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -15,18 +15,6 @@ from collector.plugin import Remediation, check
     criteria=("CC6.1",),
     permissions=PERMISSIONS,
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Assign an MFA device to every IAM user with a console password (or move the user '
-            'to IAM Identity Center).'),
-        console=(
-            'IAM > Users > user > Security credentials > Multi-factor authentication > Assign '
-            'MFA device'),
-        cli=(
-            'aws iam enable-mfa-device --user-name <user> --serial-number <mfa-arn> '
-            '--authentication-code1 <code1> --authentication-code2 <code2>'),
-        docs='https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable.html',
-    ),
 )
 def iam_user_console_mfa(ctx: AwsApi) -> Iterator[Result]:
     """IAM users with a console password have an MFA device.
@@ -38,6 +26,14 @@ def iam_user_console_mfa(ctx: AwsApi) -> Iterator[Result]:
     Pass: password_enabled and mfa_active are true. Fail: a console password without MFA. Not
     applicable: users without a console password get no result. A failed credential-report read
     is an `error` for the account.
+
+    How to fix: Assign an MFA device to every IAM user with a console password (or move the user to
+        IAM Identity Center).
+    Console: IAM > Users > user > Security credentials > Multi-factor authentication > Assign MFA
+        device
+    CLI: aws iam enable-mfa-device --user-name <user> --serial-number <mfa-arn>
+        --authentication-code1 <code1> --authentication-code2 <code2>
+    Docs: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable.html
     """
     for row in user_rows(ctx):
         if row.get("password_enabled") != "true":

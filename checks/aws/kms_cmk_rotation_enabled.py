@@ -8,7 +8,7 @@ from typing import Any
 from collector.cloud.api import AwsApi
 from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 ROTATABLE_ORIGIN = "AWS_KMS"
 """KMS rotates only key material it generated: keys with imported material (EXTERNAL) or in a
@@ -20,15 +20,6 @@ custom key store (AWS_CLOUDHSM, EXTERNAL_KEY_STORE) cannot rotate automatically
     id="aws_kms_cmk_rotation_enabled",
     criteria=("CC6.1",),
     permissions=("kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus"),
-    remediation=Remediation(
-        summary='Enable automatic rotation of the customer-managed key.',
-        console=(
-            'KMS > Customer managed keys > key > Key rotation > Automatically rotate this KMS '
-            'key'),
-        cli='aws kms enable-key-rotation --key-id <key-id>',
-        docs='https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-enable.html',
-        terraform='resource "aws_kms_key" "main" {\n  enable_key_rotation = true\n}',
-    ),
 )
 def kms_cmk_rotation_enabled(ctx: AwsApi) -> Iterator[Result]:
     """Customer-managed KMS keys rotate their key material automatically.
@@ -41,6 +32,15 @@ def kms_cmk_rotation_enabled(ctx: AwsApi) -> Iterator[Result]:
     key store (AWS documents that none of these can rotate automatically). A key whose
     DescribeKey or GetKeyRotationStatus is denied (e.g. its key policy does not grant the
     auditor) is an `error` for that key only.
+
+    How to fix: Enable automatic rotation of the customer-managed key.
+    Console: KMS > Customer managed keys > key > Key rotation > Automatically rotate this KMS key
+    CLI: aws kms enable-key-rotation --key-id <key-id>
+    Terraform:
+        resource "aws_kms_key" "main" {
+          enable_key_rotation = true
+        }
+    Docs: https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-enable.html
     """
     keys = ctx.paginate("kms", "list_keys", "Keys")
     ctx.prefetch("kms", "describe_key", [{"KeyId": k["KeyId"]} for k in keys])

@@ -8,23 +8,13 @@ from typing import Any
 from checks.aws._rds import PERMISSIONS, clusters, standalone_instances
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
     id="aws_rds_automated_backups_retention",
     criteria=("CC7.5", "A1.2"),
     permissions=PERMISSIONS,
-    remediation=Remediation(
-        summary='Set the backup retention period to at least the minimum number of days.',
-        console='RDS > Databases > database > Modify > Backup > Backup retention period',
-        cli=(
-            'aws rds modify-db-instance --db-instance-identifier <db> --backup-retention-period '
-            '7 --apply-immediately'),
-        docs=(
-            'https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html'),
-        terraform='resource "aws_db_instance" "main" {\n  backup_retention_period = 7\n}',
-    ),
 )
 def rds_automated_backups_retention(ctx: AwsApi, *, min_days: int = 7) -> Iterator[Result]:
     """RDS databases keep automated backups for at least the minimum retention period.
@@ -35,6 +25,16 @@ def rds_automated_backups_retention(ctx: AwsApi, *, min_days: int = 7) -> Iterat
     >= `min_days`. Fail: shorter, or 0 (read replicas are judged like any instance: a replica
     with retention 0 fails). Not applicable: never. The listings are region-wide: a failed read
     is an `error` for the region.
+
+    How to fix: Set the backup retention period to at least the minimum number of days.
+    Console: RDS > Databases > database > Modify > Backup > Backup retention period
+    CLI: aws rds modify-db-instance --db-instance-identifier <db> --backup-retention-period 7
+        --apply-immediately
+    Terraform:
+        resource "aws_db_instance" "main" {
+          backup_retention_period = 7
+        }
+    Docs: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html
     """
     for cluster in clusters(ctx):
         yield _verdict(cluster["DBClusterArn"], cluster, min_days)

@@ -8,22 +8,13 @@ from typing import Any
 from checks.aws._rds import PERMISSIONS, clusters, instances, tag_map
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
     id="aws_rds_multi_az",
     criteria=("A1.2",),
     permissions=PERMISSIONS,
-    remediation=Remediation(
-        summary='Convert the database to a Multi-AZ deployment.',
-        console='RDS > Databases > database > Modify > Availability & durability > Multi-AZ',
-        cli=(
-            'aws rds modify-db-instance --db-instance-identifier <db> --multi-az '
-            '--apply-immediately'),
-        docs='https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.html',
-        terraform='resource "aws_db_instance" "main" {\n  multi_az = true\n}',
-    ),
 )
 def rds_multi_az(ctx: AwsApi, *, production_tags: tuple[str, ...] = ()) -> Iterator[Result]:
     """Production RDS databases are deployed across more than one Availability Zone.
@@ -37,6 +28,15 @@ def rds_multi_az(ctx: AwsApi, *, production_tags: tuple[str, ...] = ()) -> Itera
     zone and that is not MultiAZ. Cluster members are judged only through their cluster (Aurora
     keeps availability on the cluster). The listings are region-wide: a failed read is an
     `error` for the region.
+
+    How to fix: Convert the database to a Multi-AZ deployment.
+    Console: RDS > Databases > database > Modify > Availability & durability > Multi-AZ
+    CLI: aws rds modify-db-instance --db-instance-identifier <db> --multi-az --apply-immediately
+    Terraform:
+        resource "aws_db_instance" "main" {
+          multi_az = true
+        }
+    Docs: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.html
     """
     zone_of = {i["DBInstanceIdentifier"]: i.get("AvailabilityZone") for i in instances(ctx)}
     for cluster in clusters(ctx):

@@ -7,24 +7,13 @@ from collections.abc import Iterator
 from checks.aws._rds import PERMISSIONS, clusters, standalone_instances
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
     id="aws_rds_storage_encrypted",
     criteria=("CC6.1", "C1.1"),
     permissions=PERMISSIONS,
-    remediation=Remediation(
-        summary=(
-            'Encrypt the database: snapshot it, copy the snapshot with a KMS key, and restore '
-            'from the encrypted copy (encryption cannot be turned on in place).'),
-        console='RDS > Snapshots > snapshot > Actions > Copy snapshot > Enable encryption',
-        cli=(
-            'aws rds copy-db-snapshot --source-db-snapshot-identifier <snap> '
-            '--target-db-snapshot-identifier <snap>-enc --kms-key-id <key>'),
-        docs='https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html',
-        terraform='resource "aws_db_instance" "main" {\n  storage_encrypted = true\n}',
-    ),
 )
 def rds_storage_encrypted(ctx: AwsApi) -> Iterator[Result]:
     """RDS databases encrypt their storage at rest.
@@ -35,6 +24,17 @@ def rds_storage_encrypted(ctx: AwsApi) -> Iterator[Result]:
     and Neptune; on the instance otherwise). Fail: false or absent. Not applicable: never;
     cluster members get no result of their own. The listings are region-wide: a failed read is
     an `error` for the region.
+
+    How to fix: Encrypt the database: snapshot it, copy the snapshot with a KMS key, and restore
+        from the encrypted copy (encryption cannot be turned on in place).
+    Console: RDS > Snapshots > snapshot > Actions > Copy snapshot > Enable encryption
+    CLI: aws rds copy-db-snapshot --source-db-snapshot-identifier <snap>
+        --target-db-snapshot-identifier <snap>-enc --kms-key-id <key>
+    Terraform:
+        resource "aws_db_instance" "main" {
+          storage_encrypted = true
+        }
+    Docs: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html
     """
     for cluster in clusters(ctx):
         key = cluster.get("KmsKeyId")

@@ -8,7 +8,7 @@ from typing import Any
 from checks.aws._s3 import bucket_arn, buckets_with
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 NO_RULE = ("ServerSideEncryptionConfigurationNotFoundError",)
 KMS_ALGORITHMS = {"aws:kms": "SSE-KMS", "aws:kms:dsse": "DSSE-KMS"}
@@ -19,17 +19,6 @@ KMS_ALGORITHMS = {"aws:kms": "SSE-KMS", "aws:kms:dsse": "DSSE-KMS"}
     criteria=("CC6.1", "C1.1"),
     permissions=("s3:ListAllMyBuckets", "s3:GetEncryptionConfiguration"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Set default encryption on the bucket (SSE-KMS with a customer-managed key where '
-            'required).'),
-        console='S3 > Buckets > bucket > Properties > Default encryption > Edit',
-        cli=(
-            'aws s3api put-bucket-encryption --bucket <bucket> '
-            '--server-side-encryption-configuration '
-            '\'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"<key-arn>"}}]}\''),
-        docs='https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html',
-    ),
 )
 def s3_bucket_default_encryption(ctx: AwsApi, *, require_kms: bool = False) -> Iterator[Result]:
     """S3 buckets encrypt new objects at rest by default.
@@ -43,6 +32,13 @@ def s3_bucket_default_encryption(ctx: AwsApi, *, require_kms: bool = False) -> I
     account.) Fail: only with `require_kms` (SSE-S3, or an AWS-managed key); without it every
     bucket passes, S3 encrypting all new objects. Not applicable: never. One result per bucket
     (its ARN); a failed per-bucket read is an `error` for that bucket only.
+
+    How to fix: Set default encryption on the bucket (SSE-KMS with a customer-managed key where
+        required).
+    Console: S3 > Buckets > bucket > Properties > Default encryption > Edit
+    CLI: aws s3api put-bucket-encryption --bucket <bucket> --server-side-encryption-configuration
+        '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"<key-arn>"}}]}'
+    Docs: https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html
     """
     def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)

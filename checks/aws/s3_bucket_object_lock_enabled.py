@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from checks.aws._s3 import bucket_arn, bucket_names
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 NO_LOCK = ("ObjectLockConfigurationNotFoundError",)
 
@@ -18,17 +18,6 @@ NO_LOCK = ("ObjectLockConfigurationNotFoundError",)
     criteria=("CC7.2", "PI1.5"),
     permissions=("s3:ListAllMyBuckets", "s3:GetBucketObjectLockConfiguration"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Use a bucket with Object Lock and a default retention for audit logs and backups '
-            '(Object Lock can be enabled on existing versioned buckets).'),
-        console='S3 > Buckets > bucket > Properties > Object Lock > Edit',
-        cli=(
-            'aws s3api put-object-lock-configuration --bucket <bucket> '
-            '--object-lock-configuration '
-            '\'{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"COMPLIANCE","Days":365}}}\''),
-        docs='https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html',
-    ),
 )
 def s3_bucket_object_lock_enabled(
     ctx: AwsApi, *, buckets: tuple[str, ...] = ("*",)
@@ -43,6 +32,13 @@ def s3_bucket_object_lock_enabled(
     protects only objects written with their own retention, and fails.
     Not applicable: buckets outside `buckets` get no result. A failed per-bucket read is an
     `error` for that bucket only.
+
+    How to fix: Use a bucket with Object Lock and a default retention for audit logs and backups
+        (Object Lock can be enabled on existing versioned buckets).
+    Console: S3 > Buckets > bucket > Properties > Object Lock > Edit
+    CLI: aws s3api put-object-lock-configuration --bucket <bucket> --object-lock-configuration
+        '{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"COMPLIANCE","Days":365}}}'
+    Docs: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
     """
     def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)

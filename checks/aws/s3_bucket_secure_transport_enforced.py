@@ -10,7 +10,7 @@ from typing import Any
 from checks.aws._s3 import bucket_arn, buckets_with
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 NO_POLICY = ("NoSuchBucketPolicy",)
 BOOL_OPERATORS = ("bool", "boolifexists")
@@ -21,17 +21,6 @@ BOOL_OPERATORS = ("bool", "boolifexists")
     criteria=("CC6.7",),
     permissions=("s3:ListAllMyBuckets", "s3:GetBucketPolicy"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Add a bucket policy statement that denies s3:* to every principal when '
-            'aws:SecureTransport is false.'),
-        console='S3 > Buckets > bucket > Permissions > Bucket policy > Edit',
-        cli=(
-            'aws s3api put-bucket-policy --bucket <bucket> --policy '
-            'file://deny-insecure-transport.json'),
-        docs=(
-            'https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit'),
-    ),
 )
 def s3_bucket_secure_transport_enforced(ctx: AwsApi) -> Iterator[Result]:
     """S3 bucket policies deny every request made without TLS (aws:SecureTransport false).
@@ -47,6 +36,12 @@ def s3_bucket_secure_transport_enforced(ctx: AwsApi) -> Iterator[Result]:
     counted). A policy that is not valid JSON is an `error`; a failed per-bucket read is an
     `error` for that bucket only.
     Not applicable: never.
+
+    How to fix: Add a bucket policy statement that denies s3:* to every principal when
+        aws:SecureTransport is false.
+    Console: S3 > Buckets > bucket > Permissions > Bucket policy > Edit
+    CLI: aws s3api put-bucket-policy --bucket <bucket> --policy file://deny-insecure-transport.json
+    Docs: https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
     """
     def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.aws._s3 import bucket_arn, buckets_with
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 
 @check(
@@ -15,18 +15,6 @@ from collector.plugin import Remediation, check, each
     criteria=("CC7.5", "A1.2", "PI1.5"),
     permissions=("s3:ListAllMyBuckets", "s3:GetBucketVersioning"),
     scoping="global",
-    remediation=Remediation(
-        summary='Enable versioning on the bucket.',
-        console='S3 > Buckets > bucket > Properties > Bucket Versioning > Edit > Enable',
-        cli=(
-            'aws s3api put-bucket-versioning --bucket <bucket> --versioning-configuration '
-            'Status=Enabled'),
-        docs=(
-            'https://docs.aws.amazon.com/AmazonS3/latest/userguide/manage-versioning-examples.html'),
-        terraform=(
-            'resource "aws_s3_bucket_versioning" "main" {\n  bucket = aws_s3_bucket.main.id\n  '
-            'versioning_configuration { status = "Enabled" }\n}'),
-    ),
 )
 def s3_bucket_versioning_enabled(ctx: AwsApi) -> Iterator[Result]:
     """S3 buckets keep prior versions of objects (versioning is enabled).
@@ -37,6 +25,16 @@ def s3_bucket_versioning_enabled(ctx: AwsApi) -> Iterator[Result]:
     required.
     One result per bucket (its ARN). Pass: Status Enabled. Fail: Suspended or never enabled.
     Not applicable: never. A failed per-bucket read is an `error` for that bucket only.
+
+    How to fix: Enable versioning on the bucket.
+    Console: S3 > Buckets > bucket > Properties > Bucket Versioning > Edit > Enable
+    CLI: aws s3api put-bucket-versioning --bucket <bucket> --versioning-configuration Status=Enabled
+    Terraform:
+        resource "aws_s3_bucket_versioning" "main" {
+          bucket = aws_s3_bucket.main.id
+          versioning_configuration { status = "Enabled" }
+        }
+    Docs: https://docs.aws.amazon.com/AmazonS3/latest/userguide/manage-versioning-examples.html
     """
     def judge(name: str) -> list[Result]:
         arn = bucket_arn(ctx, name)

@@ -9,7 +9,7 @@ from typing import Any
 from checks.aws._s3 import bucket_arn, buckets_with
 from collector.cloud.api import AwsApi
 from collector.model import Result, Status
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 NO_BLOCK = ("NoSuchPublicAccessBlockConfiguration",)
@@ -32,24 +32,6 @@ PUBLIC_GROUPS = {
         "s3:GetBucketAcl",
     ),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Turn on all four Block Public Access settings for the account and the bucket, and '
-            'remove public grants from the bucket policy and ACL.'),
-        console=(
-            'S3 > Block Public Access settings for this account > Edit (and bucket > '
-            'Permissions > Block public access)'),
-        cli=(
-            'aws s3control put-public-access-block --account-id <account> '
-            '--public-access-block-configuration '
-            'BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true'),
-        docs=(
-            'https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html'),
-        terraform=(
-            'resource "aws_s3_account_public_access_block" "all" {\n  block_public_acls       = '
-            'true\n  ignore_public_acls      = true\n  block_public_policy     = true\n  '
-            'restrict_public_buckets = true\n}'),
-    ),
 )
 def s3_public_access_blocked(ctx: AwsApi) -> Iterator[Result]:
     """S3 Block Public Access is on and no bucket is made public by its policy or ACL.
@@ -66,6 +48,22 @@ def s3_public_access_blocked(ctx: AwsApi) -> Iterator[Result]:
     grant to the LogDelivery group is not public. Not applicable: never. A failed per-bucket
     read is an `error` for that bucket only, and, when the account-level block is incomplete
     and no other bucket fails it, leaves the account result unknown (`error`).
+
+    How to fix: Turn on all four Block Public Access settings for the account and the bucket, and
+        remove public grants from the bucket policy and ACL.
+    Console: S3 > Block Public Access settings for this account > Edit (and bucket > Permissions >
+        Block public access)
+    CLI: aws s3control put-public-access-block --account-id <account>
+        --public-access-block-configuration
+        BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
+    Terraform:
+        resource "aws_s3_account_public_access_block" "all" {
+          block_public_acls       = true
+          ignore_public_acls      = true
+          block_public_policy     = true
+          restrict_public_buckets = true
+        }
+    Docs: https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
     """
     account = ctx.call("s3control", "get_public_access_block", AccountId=ctx.account_id,
                        absent=NO_BLOCK)

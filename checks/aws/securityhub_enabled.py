@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 NOT_SUBSCRIBED = ("InvalidAccessException",)
 """What DescribeHub answers in a region where Security Hub is not enabled."""
@@ -16,14 +16,6 @@ NOT_SUBSCRIBED = ("InvalidAccessException",)
     id="aws_securityhub_enabled",
     criteria=("CC4.1", "CC7.1"),
     permissions=("securityhub:DescribeHub", "securityhub:GetEnabledStandards"),
-    remediation=Remediation(
-        summary=(
-            'Enable Security Hub with at least one standard (e.g. AWS Foundational Security '
-            'Best Practices) in the region.'),
-        console='Security Hub > Go to Security Hub > Enable Security Hub',
-        cli='aws securityhub enable-security-hub --enable-default-standards --region <region>',
-        docs='https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-enable.html',
-    ),
 )
 def securityhub_enabled(ctx: AwsApi) -> Iterator[Result]:
     """Security Hub is enabled, with at least one security standard, in every region in use.
@@ -34,6 +26,12 @@ def securityhub_enabled(ctx: AwsApi) -> Iterator[Result]:
     subscription is READY; a standard still PENDING, INCOMPLETE or FAILED does not count.
     Fail: DescribeHub answers InvalidAccessException (not enabled), or no standard is READY.
     Not applicable: never. Any other failed read is an `error` for the region.
+
+    How to fix: Enable Security Hub with at least one standard (e.g. AWS Foundational Security Best
+        Practices) in the region.
+    Console: Security Hub > Go to Security Hub > Enable Security Hub
+    CLI: aws securityhub enable-security-hub --enable-default-standards --region <region>
+    Docs: https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-enable.html
     """
     hub = ctx.call("securityhub", "describe_hub", absent=NOT_SUBSCRIBED)
     if hub is None:

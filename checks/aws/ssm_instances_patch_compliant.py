@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.aws._ec2 import instance_arn, running_instances
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 PATCH = [{"Key": "ComplianceType", "Values": ["Patch"], "Type": "EQUAL"}]
 
@@ -17,18 +17,6 @@ PATCH = [{"Key": "ComplianceType", "Values": ["Patch"], "Type": "EQUAL"}]
     criteria=("CC7.1",),
     permissions=("ec2:DescribeInstances", "ssm:DescribeInstanceInformation",
                  "ssm:ListResourceComplianceSummaries"),
-    remediation=Remediation(
-        summary=(
-            'Make the instance a managed node (SSM Agent and an instance profile with '
-            'AmazonSSMManagedInstanceCore) and patch it with Patch Manager.'),
-        console=(
-            'Systems Manager > Patch Manager > Patch now (and Fleet Manager for unmanaged '
-            'instances)'),
-        cli=(
-            'aws ssm send-command --document-name AWS-RunPatchBaseline --targets '
-            'Key=InstanceIds,Values=<instance-id> --parameters Operation=Install'),
-        docs='https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager.html',
-    ),
 )
 def ssm_instances_patch_compliant(ctx: AwsApi) -> Iterator[Result]:
     """Running EC2 instances are managed by Systems Manager and patch compliant.
@@ -41,6 +29,13 @@ def ssm_instances_patch_compliant(ctx: AwsApi) -> Iterator[Result]:
     instance whose agent is not Online is named in the message.
     Pass: Status COMPLIANT. Not applicable: instances that are not running get no result. Both
     listings are region-wide: a failed read is an `error` for the region.
+
+    How to fix: Make the instance a managed node (SSM Agent and an instance profile with
+        AmazonSSMManagedInstanceCore) and patch it with Patch Manager.
+    Console: Systems Manager > Patch Manager > Patch now (and Fleet Manager for unmanaged instances)
+    CLI: aws ssm send-command --document-name AWS-RunPatchBaseline --targets
+        Key=InstanceIds,Values=<instance-id> --parameters Operation=Install
+    Docs: https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager.html
     """
     running = running_instances(ctx)
     if not running:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from collector.cloud.api import AwsApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 TRAFFIC = ("ALL", "REJECT")
 
@@ -15,19 +15,6 @@ TRAFFIC = ("ALL", "REJECT")
     id="aws_vpc_flow_logs_enabled",
     criteria=("CC7.2",),
     permissions=("ec2:DescribeVpcs", "ec2:DescribeFlowLogs"),
-    remediation=Remediation(
-        summary=(
-            'Create a flow log for the VPC capturing ALL (or REJECT) traffic to CloudWatch Logs '
-            'or S3.'),
-        console='VPC > Your VPCs > VPC > Flow logs > Create flow log',
-        cli=(
-            'aws ec2 create-flow-logs --resource-type VPC --resource-ids <vpc-id> '
-            '--traffic-type ALL --log-destination-type s3 --log-destination <bucket-arn>'),
-        docs='https://docs.aws.amazon.com/vpc/latest/userguide/working-with-flow-logs.html',
-        terraform=(
-            'resource "aws_flow_log" "vpc" {\n  vpc_id       = aws_vpc.main.id\n  traffic_type '
-            '= "ALL"\n}'),
-    ),
 )
 def vpc_flow_logs_enabled(ctx: AwsApi) -> Iterator[Result]:
     """Every VPC has an active flow log capturing all or rejected traffic, delivering.
@@ -41,6 +28,18 @@ def vpc_flow_logs_enabled(ctx: AwsApi) -> Iterator[Result]:
     DeliverLogsErrorMessage — access error, rate limited — is named). Both reads are
     region-wide: a failed read is an `error` for the region.
     Not applicable: never.
+
+    How to fix: Create a flow log for the VPC capturing ALL (or REJECT) traffic to CloudWatch Logs
+        or S3.
+    Console: VPC > Your VPCs > VPC > Flow logs > Create flow log
+    CLI: aws ec2 create-flow-logs --resource-type VPC --resource-ids <vpc-id> --traffic-type ALL
+        --log-destination-type s3 --log-destination <bucket-arn>
+    Terraform:
+        resource "aws_flow_log" "vpc" {
+          vpc_id       = aws_vpc.main.id
+          traffic_type = "ALL"
+        }
+    Docs: https://docs.aws.amazon.com/vpc/latest/userguide/working-with-flow-logs.html
     """
     logs = ctx.paginate("ec2", "describe_flow_logs", "FlowLogs")
     for vpc in ctx.paginate("ec2", "describe_vpcs", "Vpcs"):

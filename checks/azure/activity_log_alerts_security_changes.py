@@ -6,7 +6,7 @@ from typing import Any
 from checks.azure._util import GRAPH, props
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 OPERATIONS = (
     "Microsoft.Network/networkSecurityGroups/write",
@@ -29,21 +29,6 @@ OPERATIONS = (
     criteria=("CC7.2", "CC7.3"),
     permissions=(GRAPH, "Microsoft.Insights/activityLogAlerts/read"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Create enabled activity log alerts for the security-relevant operations, each with '
-            'an action group that notifies someone.'),
-        console=(
-            'Monitor > Alerts > Create > Alert rule > Signal: Activity log (operation), '
-            'Actions: action group'),
-        cli=(
-            'az monitor activity-log alert create --name <name> --resource-group <rg> '
-            '--condition category=Administrative and '
-            'operationName=Microsoft.Network/networkSecurityGroups/write --action-group '
-            '<action-group-id>'),
-        docs=(
-            'https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-activity-log-alert-rule'),
-    ),
 )
 def activity_log_alerts_security_changes(
     ctx: AzureApi, *, operations: tuple[str, ...] = OPERATIONS
@@ -57,6 +42,15 @@ def activity_log_alerts_security_changes(
     match): an alert also narrowed by another field (resourceGroup, status, caller, level…)
     fires only for part of the changes and covers nothing; category and resourceType/Provider
     leaves do not narrow. Alerts scoped to a resource group or resource do not count.
+
+    How to fix: Create enabled activity log alerts for the security-relevant operations, each with
+        an action group that notifies someone.
+    Console: Monitor > Alerts > Create > Alert rule > Signal: Activity log (operation), Actions:
+        action group
+    CLI: az monitor activity-log alert create --name <name> --resource-group <rg> --condition
+        category=Administrative and operationName=Microsoft.Network/networkSecurityGroups/write
+        --action-group <action-group-id>
+    Docs: https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-create-activity-log-alert-rule
     """
     covered: set[str] = set()
     for alert in ctx.resources("Microsoft.Insights/activityLogAlerts"):

@@ -6,7 +6,7 @@ from typing import Any
 from collector.cloud.api import AzureApi
 from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 DIAG_API, WORKSPACE_API, POLICY_API = "2021-05-01-preview", "2022-10-01", "2023-05-01"
 """Subscription diagnostic settings exist only as 2021-05-01-preview; the others are stable."""
@@ -27,19 +27,6 @@ DELETE_AFTER = ("daysAfterModificationGreaterThan", "daysAfterCreationGreaterTha
                  "Microsoft.OperationalInsights/workspaces/read",
                  "Microsoft.Storage/storageAccounts/managementPolicies/read"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Add a subscription diagnostic setting exporting the Administrative, Security, '
-            'Policy and Alert categories to a Log Analytics workspace or storage account kept '
-            'at least a year.'),
-        console='Monitor > Activity log > Export Activity Logs > Add diagnostic setting',
-        cli=(
-            'az monitor diagnostic-settings subscription create --name <name> --location '
-            '<region> --storage-account <id> --logs '
-            '\'[{"category":"Administrative","enabled":true},{"category":"Security","enabled":true},{"category":"Policy","enabled":true},{"category":"Alert","enabled":true}]\''),
-        docs=(
-            'https://learn.microsoft.com/azure/azure-monitor/essentials/activity-log?tabs=cli#send-to-log-analytics-workspace'),
-    ),
 )
 def activity_log_exported_retained(
     ctx: AzureApi, *, min_days: int = 365,
@@ -54,6 +41,14 @@ def activity_log_exported_retained(
     in insights-activity-logs (prefixMatch absent or matching, blobTypes with appendBlob); no
     such delete rule means kept forever. Event Hub alone proves nothing; no setting fails. A
     destination that cannot be read gives `error` unless another setting passes.
+
+    How to fix: Add a subscription diagnostic setting exporting the Administrative, Security, Policy
+        and Alert categories to a Log Analytics workspace or storage account kept at least a year.
+    Console: Monitor > Activity log > Export Activity Logs > Add diagnostic setting
+    CLI: az monitor diagnostic-settings subscription create --name <name> --location <region>
+        --storage-account <id> --logs
+        '[{"category":"Administrative","enabled":true},{"category":"Security","enabled":true},{"category":"Policy","enabled":true},{"category":"Alert","enabled":true}]'
+    Docs: https://learn.microsoft.com/azure/azure-monitor/essentials/activity-log?tabs=cli#send-to-log-analytics-workspace
     """
     settings = ctx.arm_list(f"{ctx.subscription_resource}/providers/Microsoft.Insights/"
                             "diagnosticSettings", DIAG_API)

@@ -6,7 +6,7 @@ from typing import Any
 from checks.azure._util import GRAPH, props, tls_at_least_12
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 API = "2023-01-01"
 """Microsoft.Web sites/config/web (stable; the fields read are unchanged in later versions)."""
@@ -17,19 +17,6 @@ API = "2023-01-01"
     criteria=("CC6.7",),
     permissions=(GRAPH, "Microsoft.Web/sites/read", "Microsoft.Web/sites/config/read"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Turn on HTTPS Only, set the minimum TLS version to 1.2 and FTP state to FTPS only '
-            'or Disabled.'),
-        console=(
-            'App Service > app > Configuration > General settings (HTTPS Only, Minimum TLS '
-            'version, FTP state)'),
-        cli=(
-            'az webapp update --name <app> --resource-group <rg> --https-only true && az webapp '
-            'config set --name <app> --resource-group <rg> --min-tls-version 1.2 --ftps-state '
-            'FtpsOnly'),
-        docs='https://learn.microsoft.com/azure/app-service/configure-ssl-bindings#enforce-https',
-    ),
 )
 def app_service_https_tls12(ctx: AzureApi) -> Iterator[Result]:
     """App Service apps accept only HTTPS, with TLS 1.2 or later, and no plain FTP.
@@ -39,6 +26,14 @@ def app_service_https_tls12(ctx: AzureApi) -> Iterator[Result]:
     FtpsOnly or Disabled; fails otherwise. An absent ftpsState is AllAllowed (the service's
     default) and an absent minTlsVersion is unknown, both failing. No app: no result. A
     configuration that cannot be read gives that app an `error` result; other apps keep theirs.
+
+    How to fix: Turn on HTTPS Only, set the minimum TLS version to 1.2 and FTP state to FTPS only or
+        Disabled.
+    Console: App Service > app > Configuration > General settings (HTTPS Only, Minimum TLS version,
+        FTP state)
+    CLI: az webapp update --name <app> --resource-group <rg> --https-only true && az webapp config
+        set --name <app> --resource-group <rg> --min-tls-version 1.2 --ftps-state FtpsOnly
+    Docs: https://learn.microsoft.com/azure/app-service/configure-ssl-bindings#enforce-https
     """
     yield from each(ctx.resources("Microsoft.Web/sites"), resource=lambda site: site["id"],
                     judge=lambda site: _judge(ctx, site))

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 FLEXIBLE = ("Microsoft.DBforPostgreSQL/flexibleServers", "Microsoft.DBforMySQL/flexibleServers")
 GEO = ("Geo", "GeoZone")
@@ -18,19 +18,6 @@ GEO = ("Geo", "GeoZone")
                  "Microsoft.DBforMySQL/flexibleServers/read",
                  "Microsoft.Sql/servers/databases/read"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Use geo-redundant backup storage and a retention of at least the minimum days '
-            '(geo-redundancy is chosen at server creation for PostgreSQL/MySQL flexible '
-            'servers).'),
-        console=(
-            'Azure Database for PostgreSQL/MySQL > server > Backup and restore (SQL: Backups > '
-            'Retention policies)'),
-        cli=(
-            'az postgres flexible-server update --name <server> --resource-group <rg> '
-            '--backup-retention 35'),
-        docs='https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-backup-restore',
-    ),
 )
 def db_geo_redundant_backup(ctx: AzureApi, *, min_days: int = 7) -> Iterator[Result]:
     """Database backups are geo-redundant and kept at least the minimum number of days.
@@ -40,6 +27,14 @@ def db_geo_redundant_backup(ctx: AzureApi, *, min_days: int = 7) -> Iterator[Res
     databases pass with backup storage redundancy Geo or GeoZone (point-in-time retention is
     at least 7 days on every tier). Otherwise fail; an absent redundancy is unknown and fails.
     master is skipped. Resource Graph only.
+
+    How to fix: Use geo-redundant backup storage and a retention of at least the minimum days
+        (geo-redundancy is chosen at server creation for PostgreSQL/MySQL flexible servers).
+    Console: Azure Database for PostgreSQL/MySQL > server > Backup and restore (SQL: Backups >
+        Retention policies)
+    CLI: az postgres flexible-server update --name <server> --resource-group <rg> --backup-retention
+        35
+    Docs: https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-backup-restore
     """
     for server in ctx.resources(*FLEXIBLE):
         backup = props(server).get("backup") or {}

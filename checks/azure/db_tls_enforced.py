@@ -6,7 +6,7 @@ from typing import Any
 from checks.azure._util import GRAPH, props, tls_at_least_12
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 PG, MYSQL = "Microsoft.DBforPostgreSQL/flexibleServers", "Microsoft.DBforMySQL/flexibleServers"
 API = {PG.lower(): "2022-12-01", MYSQL.lower(): "2023-12-30"}
@@ -22,17 +22,6 @@ API = {PG.lower(): "2022-12-01", MYSQL.lower(): "2023-12-30"}
                  "Microsoft.DBforMySQL/flexibleServers/read",
                  "Microsoft.DBforMySQL/flexibleServers/configurations/read"),
     scoping="global",
-    remediation=Remediation(
-        summary='Require secure transport and a minimum TLS version of 1.2 on the server.',
-        console=(
-            'Azure Database for PostgreSQL/MySQL > server > Server parameters '
-            '(require_secure_transport ON, ssl_min_protocol_version TLSv1.2)'),
-        cli=(
-            'az postgres flexible-server parameter set --server-name <server> --resource-group '
-            '<rg> --name require_secure_transport --value on'),
-        docs=(
-            'https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-ssl-tls'),
-    ),
 )
 def db_tls_enforced(ctx: AzureApi) -> Iterator[Result]:
     """Database servers require TLS 1.2 or later and refuse unencrypted connections.
@@ -42,6 +31,13 @@ def db_tls_enforced(ctx: AzureApi) -> Iterator[Result]:
     require_secure_transport is on and ssl_min_protocol_version (PostgreSQL) / tls_version
     (MySQL) allows only TLSv1.2 or later; a parameter that is absent is unknown and fails. A
     server whose parameters cannot be read gets an `error` result; the others keep theirs.
+
+    How to fix: Require secure transport and a minimum TLS version of 1.2 on the server.
+    Console: Azure Database for PostgreSQL/MySQL > server > Server parameters
+        (require_secure_transport ON, ssl_min_protocol_version TLSv1.2)
+    CLI: az postgres flexible-server parameter set --server-name <server> --resource-group <rg>
+        --name require_secure_transport --value on
+    Docs: https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-ssl-tls
     """
     for server in ctx.resources("Microsoft.Sql/servers"):
         tls = props(server).get("minimalTlsVersion")

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 PLANS = ("VirtualMachines", "SqlServers", "SqlServerVirtualMachines",
          "OpenSourceRelationalDatabases", "StorageAccounts", "KeyVaults", "Arm", "Containers",
@@ -17,14 +17,6 @@ PLANS = ("VirtualMachines", "SqlServers", "SqlServerVirtualMachines",
     criteria=("CC6.8", "CC7.2"),
     permissions=(GRAPH, "Microsoft.Security/pricings/read"),
     scoping="global",
-    remediation=Remediation(
-        summary='Turn on the Defender for Cloud plans (Standard tier) for the workloads in scope.',
-        console=(
-            'Microsoft Defender for Cloud > Environment settings > subscription > Defender '
-            'plans'),
-        cli='az security pricing create --name VirtualMachines --tier Standard',
-        docs='https://learn.microsoft.com/azure/defender-for-cloud/enable-enhanced-security',
-    ),
 )
 def defender_plans_enabled(ctx: AzureApi, *, plans: tuple[str, ...] = PLANS
                            ) -> Iterator[Result]:
@@ -34,6 +26,11 @@ def defender_plans_enabled(ctx: AzureApi, *, plans: tuple[str, ...] = PLANS
     Resource Graph `securityresources` table. Passes on pricingTier Standard; fails on Free,
     and a plan missing from the answer is on the Free tier (fails). Plans not listed in
     `plans` are not judged.
+
+    How to fix: Turn on the Defender for Cloud plans (Standard tier) for the workloads in scope.
+    Console: Microsoft Defender for Cloud > Environment settings > subscription > Defender plans
+    CLI: az security pricing create --name VirtualMachines --tier Standard
+    Docs: https://learn.microsoft.com/azure/defender-for-cloud/enable-enhanced-security
     """
     tiers = {str(row.get("name", "")).lower(): row
              for row in ctx.resources("Microsoft.Security/pricings", table="securityresources")}

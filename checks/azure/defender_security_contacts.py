@@ -5,7 +5,7 @@ from typing import Any
 
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 API = "2023-12-01-preview"
 """Microsoft.Security securityContacts, current shape (emails, isEnabled, notificationsSources,
@@ -20,19 +20,6 @@ and High, or all three)."""
     criteria=("CC2.3", "CC7.3", "CC7.4"),
     permissions=("Microsoft.Security/securityContacts/read",),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Set a security contact e-mail, notify on High-severity alerts, and notify '
-            'subscription Owners.'),
-        console=(
-            'Microsoft Defender for Cloud > Environment settings > subscription > Email '
-            'notifications'),
-        cli=(
-            'az security contact create --name default --emails security@example.com '
-            '--alert-notifications \'{"state":"On","minimalSeverity":"High"}\' '
-            '--notifications-by-role \'{"state":"On","roles":["Owner"]}\''),
-        docs='https://learn.microsoft.com/azure/defender-for-cloud/configure-email-notifications',
-    ),
 )
 def defender_security_contacts(ctx: AzureApi) -> Iterator[Result]:
     """Security alerts reach people: a contact e-mail, High-severity notifications, owners.
@@ -42,6 +29,15 @@ def defender_security_contacts(ctx: AzureApi) -> Iterator[Result]:
     of sourceType Alert whose minimalSeverity is High, Medium or Low (each includes High), and
     notificationsByRole On including Owner. Fails otherwise, and when no contact exists (an
     absent isEnabled or severity is unknown, so it fails).
+
+    How to fix: Set a security contact e-mail, notify on High-severity alerts, and notify
+        subscription Owners.
+    Console: Microsoft Defender for Cloud > Environment settings > subscription > Email
+        notifications
+    CLI: az security contact create --name default --emails security@example.com
+        --alert-notifications '{"state":"On","minimalSeverity":"High"}' --notifications-by-role
+        '{"state":"On","roles":["Owner"]}'
+    Docs: https://learn.microsoft.com/azure/defender-for-cloud/configure-email-notifications
     """
     contacts = ctx.arm_list(f"{ctx.subscription_resource}/providers/Microsoft.Security/"
                             "securityContacts", API)

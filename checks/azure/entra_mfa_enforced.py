@@ -5,7 +5,7 @@ from typing import Any
 
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 SECURITY_DEFAULTS = "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy"
 CONDITIONAL_ACCESS = "/v1.0/identity/conditionalAccess/policies"
@@ -19,21 +19,6 @@ EXCLUSIONS = ("excludeUsers", "excludeGroups", "excludeRoles")
     criteria=("CC6.1",),
     permissions=("graph:Policy.Read.All",),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Create an enabled Conditional Access policy for All users and All cloud apps that '
-            'requires multifactor authentication (AND, or an authentication strength), with '
-            'only reviewed break-glass exclusions.'),
-        console=(
-            'Entra admin center > Protection > Conditional Access > Create new policy > Grant: '
-            'Require multifactor authentication'),
-        cli=(
-            'az rest --method post --url '
-            'https://graph.microsoft.com/v1.0/identity/conditionalAccess/policies --body '
-            '@require-mfa-policy.json'),
-        docs=(
-            'https://learn.microsoft.com/entra/identity/conditional-access/policy-all-users-mfa-strength'),
-    ),
 )
 def entra_mfa_enforced(ctx: AzureApi, *,
                        allowed_exclusions: tuple[str, ...] = ()) -> Iterator[Result]:
@@ -48,6 +33,16 @@ def entra_mfa_enforced(ctx: AzureApi, *,
     accounts; none by default), and not be narrowed by risk levels, platforms, locations,
     client app types or device filters. Otherwise fails; Azure-management-only policies are
     named in the message. Per-user MFA registration is outside this check.
+
+    How to fix: Create an enabled Conditional Access policy for All users and All cloud apps that
+        requires multifactor authentication (AND, or an authentication strength), with only reviewed
+        break-glass exclusions.
+    Console: Entra admin center > Protection > Conditional Access > Create new policy > Grant:
+        Require multifactor authentication
+    CLI: az rest --method post --url
+        https://graph.microsoft.com/v1.0/identity/conditionalAccess/policies --body
+        @require-mfa-policy.json
+    Docs: https://learn.microsoft.com/entra/identity/conditional-access/policy-all-users-mfa-strength
     """
     tenant = f"/tenants/{ctx.tenant_id}"
     defaults = ctx.msgraph(SECURITY_DEFAULTS) or {}

@@ -6,7 +6,7 @@ from typing import Any
 from checks.azure._util import GRAPH
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 API = "2023-07-01"
 """Microsoft.KeyVault vaults/keys and vaults/secrets, management plane (stable)."""
@@ -18,18 +18,6 @@ API = "2023-07-01"
     permissions=(GRAPH, "Microsoft.KeyVault/vaults/read", "Microsoft.KeyVault/vaults/keys/read",
                  "Microsoft.KeyVault/vaults/secrets/read"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Give every key a rotation policy and an expiry date, and every secret an expiry '
-            'date.'),
-        console=(
-            'Key Vault > vault > Keys > key > Rotation policy (Secrets > secret > Set '
-            'expiration date)'),
-        cli=(
-            'az keyvault key rotation-policy update --vault-name <vault> --name <key> --value '
-            '@policy.json'),
-        docs='https://learn.microsoft.com/azure/key-vault/keys/how-to-configure-key-rotation',
-    ),
 )
 def keyvault_key_rotation_expiry(ctx: AzureApi) -> Iterator[Result]:
     """Key Vault keys have a rotation policy and an expiry; secrets have an expiry.
@@ -40,6 +28,14 @@ def keyvault_key_rotation_expiry(ctx: AzureApi) -> Iterator[Result]:
     lifetime action, a secret with an expiry date; otherwise fails. Disabled keys and secrets
     are skipped. A vault whose keys or secrets cannot be listed gets one `error` result (on the
     vault); every other vault keeps its results.
+
+    How to fix: Give every key a rotation policy and an expiry date, and every secret an expiry
+        date.
+    Console: Key Vault > vault > Keys > key > Rotation policy (Secrets > secret > Set expiration
+        date)
+    CLI: az keyvault key rotation-policy update --vault-name <vault> --name <key> --value
+        @policy.json
+    Docs: https://learn.microsoft.com/azure/key-vault/keys/how-to-configure-key-rotation
     """
     yield from each(ctx.resources("Microsoft.KeyVault/vaults"), resource=lambda v: v["id"],
                     judge=lambda v: list(_judge(ctx, v)))

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 WATCHERS = "Microsoft.Network/networkWatchers"
 FLOW_LOGS = "Microsoft.Network/networkWatchers/flowLogs"
@@ -20,16 +20,6 @@ NSGS, VNETS = "Microsoft.Network/networkSecurityGroups", "Microsoft.Network/virt
                  "Microsoft.Network/networkSecurityGroups/read",
                  "Microsoft.Network/virtualNetworks/read"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Enable Network Watcher in every region in use and give flow logs a retention '
-            'policy of at least the minimum days.'),
-        console='Network Watcher > Flow logs > Create (Retention days)',
-        cli=(
-            'az network watcher flow-log create --location <region> --name <name> --nsg '
-            '<nsg-id> --storage-account <sa-id> --retention 90'),
-        docs='https://learn.microsoft.com/azure/network-watcher/nsg-flow-logs-manage',
-    ),
 )
 def nsg_flow_logs_retained(ctx: AzureApi, *, min_days: int = 90) -> Iterator[Result]:
     """Network Watcher runs in every region in use and flow logs are kept long enough.
@@ -39,6 +29,13 @@ def nsg_flow_logs_retained(ctx: AzureApi, *, min_days: int = 90) -> Iterator[Res
     flow log targets the NSG or a virtual network with a subnet using it, with retention
     enabled for at least `min_days` days (0 days with retention enabled means forever); fails
     with no such flow log or shorter retention. A flow log with enabled false does not count.
+
+    How to fix: Enable Network Watcher in every region in use and give flow logs a retention policy
+        of at least the minimum days.
+    Console: Network Watcher > Flow logs > Create (Retention days)
+    CLI: az network watcher flow-log create --location <region> --name <name> --nsg <nsg-id>
+        --storage-account <sa-id> --retention 90
+    Docs: https://learn.microsoft.com/azure/network-watcher/nsg-flow-logs-manage
     """
     watchers = {str(w.get("location")).lower() for w in ctx.resources(WATCHERS)}
     logs = {}

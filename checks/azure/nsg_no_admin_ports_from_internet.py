@@ -7,7 +7,7 @@ from checks._network_dialects import azure_rules
 from checks.azure._util import GRAPH, props
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -16,16 +16,6 @@ from collector.plugin import Remediation, check
     permissions=(GRAPH, "Microsoft.Network/networkSecurityGroups/read"),
     scoping="global",
     version="2",
-    remediation=Remediation(
-        summary=(
-            "Delete or narrow the inbound Allow rules whose sources cover the internet on "
-            "administration ports, or deny them at a higher priority; use Bastion or JIT access."),
-        console="Network security groups > NSG > Inbound security rules",
-        cli=("az network nsg rule update --resource-group <rg> --nsg-name <nsg> --name <rule> "
-             "--source-address-prefixes <trusted-cidr>"),
-        docs=("https://learn.microsoft.com/azure/virtual-network/"
-              "network-security-groups-overview"),
-    ),
 )
 def nsg_no_admin_ports_from_internet(
     ctx: AzureApi, *, admin_ports: tuple[int, ...] = ADMIN_PORTS
@@ -44,6 +34,13 @@ def nsg_no_admin_ports_from_internet(
     source ports shadows nothing. Azure's default rules (AllowVnetInBound 65000,
     AllowAzureLoadBalancerInBound 65001, DenyAllInBound 65500) apply, listed or not: what no
     rule allows is denied. Not judged: whether the NSG is attached to a subnet or NIC.
+
+    How to fix: Delete or narrow the inbound Allow rules whose sources cover the internet on
+        administration ports, or deny them at a higher priority; use Bastion or JIT access.
+    Console: Network security groups > NSG > Inbound security rules
+    CLI: az network nsg rule update --resource-group <rg> --nsg-name <nsg> --name <rule>
+        --source-address-prefixes <trusted-cidr>
+    Docs: https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview
     """
     for nsg in ctx.resources("Microsoft.Network/networkSecurityGroups"):
         found = exposures(azure_rules(props(nsg)), admin_ports)

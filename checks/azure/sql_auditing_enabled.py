@@ -6,7 +6,7 @@ from typing import Any
 from checks.azure._util import GRAPH
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 API = "2021-11-01"
 """Microsoft.Sql servers/auditingSettings (stable; the shape is unchanged in later versions)."""
@@ -18,16 +18,6 @@ API = "2021-11-01"
     permissions=(GRAPH, "Microsoft.Sql/servers/read",
                  "Microsoft.Sql/servers/auditingSettings/read"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Turn on server auditing to Log Analytics or storage with a retention of at least '
-            'the minimum days.'),
-        console='SQL server > Security > Auditing > Enable Azure SQL Auditing',
-        cli=(
-            'az sql server audit-policy update --name <server> --resource-group <rg> --state '
-            'Enabled --lats Enabled --lawri <workspace-id> --retention-days 90'),
-        docs='https://learn.microsoft.com/azure/azure-sql/database/auditing-setup',
-    ),
 )
 def sql_auditing_enabled(ctx: AzureApi, *, min_days: int = 90) -> Iterator[Result]:
     """Azure SQL servers audit database events and keep the audit log long enough.
@@ -37,6 +27,13 @@ def sql_auditing_enabled(ctx: AzureApi, *, min_days: int = 90) -> Iterator[Resul
     when auditing is not Enabled or storage keeps fewer days. Log Analytics and Event Hub
     destinations keep what their own retention says (not judged here). No server: no result.
     A server whose auditing settings cannot be read gets an `error` result; others keep theirs.
+
+    How to fix: Turn on server auditing to Log Analytics or storage with a retention of at least the
+        minimum days.
+    Console: SQL server > Security > Auditing > Enable Azure SQL Auditing
+    CLI: az sql server audit-policy update --name <server> --resource-group <rg> --state Enabled
+        --lats Enabled --lawri <workspace-id> --retention-days 90
+    Docs: https://learn.microsoft.com/azure/azure-sql/database/auditing-setup
     """
     yield from each(ctx.resources("Microsoft.Sql/servers"), resource=lambda s: s["id"],
                     judge=lambda s: _judge(ctx, s, min_days))

@@ -7,7 +7,7 @@ from typing import Any
 from checks.azure._util import GRAPH, props
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 API = "2021-11-01"
 """Microsoft.Sql servers/firewallRules (stable)."""
@@ -18,16 +18,6 @@ API = "2021-11-01"
     criteria=("CC6.6",),
     permissions=(GRAPH, "Microsoft.Sql/servers/read", "Microsoft.Sql/servers/firewallRules/read"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Delete firewall rules that cover the whole internet (0.0.0.0-255.255.255.255) and '
-            'prefer private endpoints.'),
-        console='SQL server > Security > Networking > Firewall rules',
-        cli=(
-            'az sql server firewall-rule delete --server <server> --resource-group <rg> --name '
-            '<rule>'),
-        docs='https://learn.microsoft.com/azure/azure-sql/database/firewall-configure',
-    ),
 )
 def sql_no_public_firewall(ctx: AzureApi, *, max_addresses: int = 65536) -> Iterator[Result]:
     """Azure SQL servers are not open to the internet through their firewall.
@@ -36,6 +26,12 @@ def sql_no_public_firewall(ctx: AzureApi, *, max_addresses: int = 65536) -> Iter
     are then not read), or when no firewall rule covers more than `max_addresses` addresses (a
     /16 by default); fails otherwise. The "Allow Azure services" rule (0.0.0.0-0.0.0.0) is
     reported, not failed. A server whose rules cannot be read gets an `error` result.
+
+    How to fix: Delete firewall rules that cover the whole internet (0.0.0.0-255.255.255.255) and
+        prefer private endpoints.
+    Console: SQL server > Security > Networking > Firewall rules
+    CLI: az sql server firewall-rule delete --server <server> --resource-group <rg> --name <rule>
+    Docs: https://learn.microsoft.com/azure/azure-sql/database/firewall-configure
     """
     yield from each(ctx.resources("Microsoft.Sql/servers"), resource=lambda s: s["id"],
                     judge=lambda s: _judge(ctx, s, max_addresses))

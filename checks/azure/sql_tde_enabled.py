@@ -6,7 +6,7 @@ from typing import Any
 from checks.azure._util import GRAPH, parent_of
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 API = "2021-11-01"
 """Microsoft.Sql transparentDataEncryption / encryptionProtector (stable)."""
@@ -19,17 +19,6 @@ API = "2021-11-01"
                  "Microsoft.Sql/servers/databases/transparentDataEncryption/read",
                  "Microsoft.Sql/servers/encryptionProtector/read"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Turn on transparent data encryption for the database (and use a Key Vault '
-            'protector if customer-managed keys are required).'),
-        console='SQL database > Security > Transparent data encryption',
-        cli=(
-            'az sql db tde set --database <db> --server <server> --resource-group <rg> --status '
-            'Enabled'),
-        docs=(
-            'https://learn.microsoft.com/azure/azure-sql/database/transparent-data-encryption-tde-overview'),
-    ),
 )
 def sql_tde_enabled(ctx: AzureApi, *, require_cmk: bool = False) -> Iterator[Result]:
     """Azure SQL user databases are encrypted at rest with transparent data encryption.
@@ -38,6 +27,12 @@ def sql_tde_enabled(ctx: AzureApi, *, require_cmk: bool = False) -> Iterator[Res
     and, with `require_cmk`, the server's encryption protector is a Key Vault key (serverKeyType
     AzureKeyVault); fails otherwise (an unreadable state is "unknown", failing). A database
     whose TDE or protector cannot be read gets an `error` result; the others keep theirs.
+
+    How to fix: Turn on transparent data encryption for the database (and use a Key Vault protector
+        if customer-managed keys are required).
+    Console: SQL database > Security > Transparent data encryption
+    CLI: az sql db tde set --database <db> --server <server> --resource-group <rg> --status Enabled
+    Docs: https://learn.microsoft.com/azure/azure-sql/database/transparent-data-encryption-tde-overview
     """
     dbs = [db for db in ctx.resources("Microsoft.Sql/servers/databases")
            if db.get("name") != "master"]

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -13,18 +13,6 @@ from collector.plugin import Remediation, check
     criteria=("CC6.1", "CC6.6"),
     permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Disallow anonymous blob access and set the network default action to Deny (allow '
-            'selected networks or private endpoints).'),
-        console=(
-            'Storage account > Settings > Configuration > Allow Blob anonymous access: '
-            'Disabled; Networking > Public network access'),
-        cli=(
-            'az storage account update --name <account> --resource-group <rg> '
-            '--allow-blob-public-access false --default-action Deny'),
-        docs='https://learn.microsoft.com/azure/storage/blobs/anonymous-read-access-prevent',
-    ),
 )
 def storage_no_public_blob_access(
     ctx: AzureApi, *, require_network_restriction: bool = True
@@ -35,6 +23,14 @@ def storage_no_public_blob_access(
     and, unless `require_network_restriction` is false, publicNetworkAccess is Disabled or
     networkAcls.defaultAction is Deny. Fails otherwise; an absent allowBlobPublicAccess fails
     (accounts created before 2023 allow anonymous access when it is absent).
+
+    How to fix: Disallow anonymous blob access and set the network default action to Deny (allow
+        selected networks or private endpoints).
+    Console: Storage account > Settings > Configuration > Allow Blob anonymous access: Disabled;
+        Networking > Public network access
+    CLI: az storage account update --name <account> --resource-group <rg> --allow-blob-public-access
+        false --default-action Deny
+    Docs: https://learn.microsoft.com/azure/storage/blobs/anonymous-read-access-prevent
     """
     for account in ctx.resources("Microsoft.Storage/storageAccounts"):
         p = props(account)

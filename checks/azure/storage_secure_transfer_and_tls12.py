@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props, tls_at_least_12
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -13,16 +13,6 @@ from collector.plugin import Remediation, check
     criteria=("CC6.7",),
     permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read"),
     scoping="global",
-    remediation=Remediation(
-        summary='Require secure transfer (HTTPS) and a minimum TLS version of 1.2.',
-        console=(
-            'Storage account > Settings > Configuration > Secure transfer required; Minimum TLS '
-            'version'),
-        cli=(
-            'az storage account update --name <account> --resource-group <rg> --https-only true '
-            '--min-tls-version TLS1_2'),
-        docs='https://learn.microsoft.com/azure/storage/common/storage-require-secure-transfer',
-    ),
 )
 def storage_secure_transfer_and_tls12(ctx: AzureApi) -> Iterator[Result]:
     """Storage accounts accept only HTTPS (secure transfer) with TLS 1.2 or later.
@@ -30,6 +20,13 @@ def storage_secure_transfer_and_tls12(ctx: AzureApi) -> Iterator[Result]:
     One result per storage account (Resource Graph). Passes when supportsHttpsTrafficOnly is
     true and minimumTlsVersion is TLS1_2 or later; fails otherwise (an absent minimum means
     TLS 1.0 is accepted, failing).
+
+    How to fix: Require secure transfer (HTTPS) and a minimum TLS version of 1.2.
+    Console: Storage account > Settings > Configuration > Secure transfer required; Minimum TLS
+        version
+    CLI: az storage account update --name <account> --resource-group <rg> --https-only true
+        --min-tls-version TLS1_2
+    Docs: https://learn.microsoft.com/azure/storage/common/storage-require-secure-transfer
     """
     for account in ctx.resources("Microsoft.Storage/storageAccounts"):
         p = props(account)

@@ -6,7 +6,7 @@ from typing import Any
 from checks.azure._util import GRAPH
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check, each
+from collector.plugin import check, each
 
 API = "2023-05-01"
 """Microsoft.Storage blobServices (stable)."""
@@ -19,18 +19,6 @@ BLOB_KINDS = ("StorageV2", "BlobStorage", "BlockBlobStorage", "Storage")
     permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read",
                  "Microsoft.Storage/storageAccounts/blobServices/read"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Turn on blob soft delete, container soft delete and blob versioning with enough '
-            'retention days.'),
-        console='Storage account > Data management > Data protection',
-        cli=(
-            'az storage account blob-service-properties update --account-name <account> '
-            '--resource-group <rg> --enable-delete-retention true --delete-retention-days 14 '
-            '--enable-container-delete-retention true --container-delete-retention-days 14 '
-            '--enable-versioning true'),
-        docs='https://learn.microsoft.com/azure/storage/blobs/soft-delete-blob-enable',
-    ),
 )
 def storage_soft_delete_versioning(
     ctx: AzureApi, *, min_days: int = 7, require_versioning: bool = True
@@ -42,6 +30,15 @@ def storage_soft_delete_versioning(
     `require_versioning` is false) blob versioning is on; fails otherwise. FileStorage accounts
     (no blob service) get no result. An account whose blob service cannot be read gets an
     `error` result; the other accounts keep theirs.
+
+    How to fix: Turn on blob soft delete, container soft delete and blob versioning with enough
+        retention days.
+    Console: Storage account > Data management > Data protection
+    CLI: az storage account blob-service-properties update --account-name <account> --resource-group
+        <rg> --enable-delete-retention true --delete-retention-days 14
+        --enable-container-delete-retention true --container-delete-retention-days 14
+        --enable-versioning true
+    Docs: https://learn.microsoft.com/azure/storage/blobs/soft-delete-blob-enable
     """
     accounts = [a for a in ctx.resources("Microsoft.Storage/storageAccounts")
                 if not a.get("kind") or a["kind"] in BLOB_KINDS]

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 EXEMPT = ("GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet",
           "AzureBastionSubnet", "RouteServerSubnet")
@@ -16,15 +16,6 @@ EXEMPT = ("GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet
     criteria=("CC6.6",),
     permissions=(GRAPH, "Microsoft.Network/virtualNetworks/read"),
     scoping="global",
-    remediation=Remediation(
-        summary='Associate a network security group with the subnet.',
-        console='Virtual networks > VNet > Subnets > subnet > Network security group',
-        cli=(
-            'az network vnet subnet update --vnet-name <vnet> --name <subnet> --resource-group '
-            '<rg> --network-security-group <nsg>'),
-        docs=(
-            'https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works'),
-    ),
 )
 def subnet_nsg_associated(ctx: AzureApi, *, exempt: tuple[str, ...] = EXEMPT
                           ) -> Iterator[Result]:
@@ -34,6 +25,12 @@ def subnet_nsg_associated(ctx: AzureApi, *, exempt: tuple[str, ...] = EXEMPT
     passes with a networkSecurityGroup, fails without. Subnets named in `exempt` (gateway,
     firewall, Bastion and route server subnets, which must not or need not have an NSG) get
     no result.
+
+    How to fix: Associate a network security group with the subnet.
+    Console: Virtual networks > VNet > Subnets > subnet > Network security group
+    CLI: az network vnet subnet update --vnet-name <vnet> --name <subnet> --resource-group <rg>
+        --network-security-group <nsg>
+    Docs: https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works
     """
     skip = {e.lower() for e in exempt}
     for vnet in ctx.resources("Microsoft.Network/virtualNetworks"):

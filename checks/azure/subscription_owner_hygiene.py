@@ -7,7 +7,7 @@ from checks.azure._util import GRAPH, props
 from collector.cloud.api import AzureApi
 from collector.cloud.base import CloudError
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 OWNER = "8e3af657-a8ff-443c-a75e-2fe8c4bcb635"
 TABLE = "authorizationresources"
@@ -21,16 +21,6 @@ RISKY_USERS = ("/v1.0/users?$filter=userType eq 'Guest' or accountEnabled eq fal
     permissions=(GRAPH, "Microsoft.Authorization/roleAssignments/read",
                  "Microsoft.Authorization/roleDefinitions/read", "graph:User.Read.All"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Keep two or three Owners, remove guest and disabled accounts from role '
-            "assignments, and delete custom roles that grant '*'."),
-        console='Subscription > Access control (IAM) > Role assignments',
-        cli=(
-            'az role assignment delete --assignee <object-id> --role Owner --scope '
-            '/subscriptions/<subscription-id>'),
-        docs='https://learn.microsoft.com/azure/role-based-access-control/best-practices',
-    ),
 )
 def subscription_owner_hygiene(
     ctx: AzureApi, *, min_owners: int = 2, max_owners: int = 3
@@ -42,6 +32,13 @@ def subscription_owner_hygiene(
     Graph lists the user as a guest or disabled); each custom role (fails when it grants every
     action, "*", i.e. is Owner-equivalent). If Graph cannot be read, the tenant gets one `error`
     result and the RBAC results stand.
+
+    How to fix: Keep two or three Owners, remove guest and disabled accounts from role assignments,
+        and delete custom roles that grant '*'.
+    Console: Subscription > Access control (IAM) > Role assignments
+    CLI: az role assignment delete --assignee <object-id> --role Owner --scope
+        /subscriptions/<subscription-id>
+    Docs: https://learn.microsoft.com/azure/role-based-access-control/best-practices
     """
     assignments = ctx.resources("Microsoft.Authorization/roleAssignments", table=TABLE)
     sub = ctx.subscription_resource.lower()

@@ -6,7 +6,7 @@ from typing import Any
 from checks.azure._util import GRAPH, props
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 TABLE = "recoveryservicesresources"
 ITEMS = "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems"
@@ -21,16 +21,6 @@ PROTECTED = ("Protected", "IRPending")
                  "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/"
                  "protectedItems/read", "Microsoft.RecoveryServices/vaults/backupPolicies/read"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Protect the VM with Azure Backup in a Recovery Services vault, with a policy '
-            'keeping restore points long enough.'),
-        console='Virtual machine > Operations > Backup > Enable backup',
-        cli=(
-            'az backup protection enable-for-vm --resource-group <rg> --vault-name <vault> --vm '
-            '<vm> --policy-name <policy>'),
-        docs='https://learn.microsoft.com/azure/backup/backup-azure-vms-first-look-arm',
-    ),
 )
 def vm_backup_enabled(ctx: AzureApi, *, min_days: int = 7) -> Iterator[Result]:
     """Every virtual machine is backed up by Azure Backup, keeping restore points long enough.
@@ -39,6 +29,13 @@ def vm_backup_enabled(ctx: AzureApi, *, min_days: int = 7) -> Iterator[Result]:
     protected item (state Protected or IRPending) of a vault whose policy keeps daily restore
     points at least `min_days` days (weekly points count as 7 days each); fails when it is not
     protected, protection is stopped or paused, or retention is shorter (unknown = 0 days).
+
+    How to fix: Protect the VM with Azure Backup in a Recovery Services vault, with a policy keeping
+        restore points long enough.
+    Console: Virtual machine > Operations > Backup > Enable backup
+    CLI: az backup protection enable-for-vm --resource-group <rg> --vault-name <vault> --vm <vm>
+        --policy-name <policy>
+    Docs: https://learn.microsoft.com/azure/backup/backup-azure-vms-first-look-arm
     """
     items = {_source(props(i)): props(i) for i in ctx.resources(ITEMS, table=TABLE)}
     policies = {str(p["id"]).lower(): props(p) for p in ctx.resources(POLICIES, table=TABLE)}

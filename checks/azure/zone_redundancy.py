@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from checks.azure._util import GRAPH, props
 from collector.cloud.api import AzureApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 FLEXIBLE = ("Microsoft.DBforPostgreSQL/flexibleServers", "Microsoft.DBforMySQL/flexibleServers")
 REDUNDANT = ("ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS")
@@ -18,16 +18,6 @@ REDUNDANT = ("ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS")
                  "Microsoft.DBforPostgreSQL/flexibleServers/read",
                  "Microsoft.DBforMySQL/flexibleServers/read"),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Use zone-redundant storage (ZRS/GZRS) and zone-redundant high availability for '
-            'database servers.'),
-        console=(
-            'Storage account > Data management > Redundancy; database server > Settings > High '
-            'availability'),
-        cli='az storage account update --name <account> --resource-group <rg> --sku Standard_ZRS',
-        docs='https://learn.microsoft.com/azure/reliability/availability-zones-overview',
-    ),
 )
 def zone_redundancy(ctx: AzureApi) -> Iterator[Result]:
     """Storage survives a zone failure and database servers run with high availability.
@@ -36,6 +26,13 @@ def zone_redundancy(ctx: AzureApi) -> Iterator[Result]:
     RA-GRS, GZRS or RA-GZRS and fail with LRS (all copies in one datacenter) or an unknown
     SKU; PostgreSQL and MySQL flexible servers pass with highAvailability.mode ZoneRedundant or
     SameZone and fail otherwise (absent = Disabled).
+
+    How to fix: Use zone-redundant storage (ZRS/GZRS) and zone-redundant high availability for
+        database servers.
+    Console: Storage account > Data management > Redundancy; database server > Settings > High
+        availability
+    CLI: az storage account update --name <account> --resource-group <rg> --sku Standard_ZRS
+    Docs: https://learn.microsoft.com/azure/reliability/availability-zones-overview
     """
     for account in ctx.resources("Microsoft.Storage/storageAccounts"):
         sku = str((account.get("sku") or {}).get("name") or "unknown")

@@ -8,7 +8,7 @@ from typing import Any
 from checks.gcp._assets import LIST_IAM_POLICY, LIST_RESOURCE, NODES, lineage, node_of, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 REQUIRED = ("ADMIN_READ", "DATA_READ", "DATA_WRITE")
 
@@ -18,16 +18,6 @@ REQUIRED = ("ADMIN_READ", "DATA_READ", "DATA_WRITE")
     criteria=("CC7.2",),
     permissions=(LIST_RESOURCE, LIST_IAM_POLICY),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Enable ADMIN_READ, DATA_READ and DATA_WRITE audit logs for allServices (without '
-            'exempted members) in the IAM policy.'),
-        console='IAM & Admin > Audit Logs > Default audit config',
-        cli=(
-            'gcloud projects get-iam-policy <project> > policy.yaml  # add auditConfigs for '
-            'allServices, then: gcloud projects set-iam-policy <project> policy.yaml'),
-        docs='https://cloud.google.com/logging/docs/audit/configure-data-access',
-    ),
 )
 def audit_logs_all_services(ctx: GcpApi) -> Iterator[Result]:
     """Every project records admin-read, data-read and data-write audit logs for all services.
@@ -37,6 +27,13 @@ def audit_logs_all_services(ctx: GcpApi) -> Iterator[Result]:
     policies of the project, its folders and its organisation (Cloud Asset IAM_POLICY content
     of Project, Folder and Organization assets). A project fails when a log type is missing or
     any principal is exempted. Per-service audit configs are not counted as all-services.
+
+    How to fix: Enable ADMIN_READ, DATA_READ and DATA_WRITE audit logs for allServices (without
+        exempted members) in the IAM policy.
+    Console: IAM & Admin > Audit Logs > Default audit config
+    CLI: gcloud projects get-iam-policy <project> > policy.yaml  # add auditConfigs for allServices,
+        then: gcloud projects set-iam-policy <project> policy.yaml
+    Docs: https://cloud.google.com/logging/docs/audit/configure-data-access
     """
     policies: dict[str, Mapping[str, Any]] = {
         node_of(a): a.get("iamPolicy") or {} for a in ctx.assets(NODES, "IAM_POLICY")

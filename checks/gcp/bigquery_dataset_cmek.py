@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, data, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -15,14 +15,6 @@ from collector.plugin import Remediation, check
     criteria=("CC6.1", "C1.1"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary="Set the dataset's default Cloud KMS key so new tables are encrypted with it.",
-        console='BigQuery > dataset > Edit details > Advanced options > Customer-managed key',
-        cli=(
-            'bq update --default_kms_key <projects/p/locations/l/keyRings/r/cryptoKeys/k> '
-            '<project>:<dataset>'),
-        docs='https://cloud.google.com/bigquery/docs/customer-managed-encryption',
-    ),
 )
 def bigquery_dataset_cmek(ctx: GcpApi) -> Iterator[Result]:
     """BigQuery datasets encrypt new tables with a customer-managed Cloud KMS key by default.
@@ -32,6 +24,12 @@ def bigquery_dataset_cmek(ctx: GcpApi) -> Iterator[Result]:
     judged (none is not applicable). Google encrypts all data at rest
     with Google-managed keys regardless; CMEK is the configurable, testable control. Tables
     created with their own key, or before the default was set, are not read.
+
+    How to fix: Set the dataset's default Cloud KMS key so new tables are encrypted with it.
+    Console: BigQuery > dataset > Edit details > Advanced options > Customer-managed key
+    CLI: bq update --default_kms_key <projects/p/locations/l/keyRings/r/cryptoKeys/k>
+        <project>:<dataset>
+    Docs: https://cloud.google.com/bigquery/docs/customer-managed-encryption
     """
     for dataset in ctx.assets("bigquery.googleapis.com/Dataset"):
         key = (data(dataset).get("defaultEncryptionConfiguration") or {}).get("kmsKeyName")

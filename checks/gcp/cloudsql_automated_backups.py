@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, as_bool, as_int, data, is_primary_sql, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -15,16 +15,6 @@ from collector.plugin import Remediation, check
     criteria=("CC7.5", "A1.2"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary='Turn on automated backups and point-in-time recovery (binary logging for MySQL).',
-        console=(
-            'SQL > instance > Edit > Data protection > Automate backups; Enable point-in-time '
-            'recovery'),
-        cli=(
-            'gcloud sql instances patch <instance> --backup-start-time 03:00 '
-            '--enable-point-in-time-recovery'),
-        docs='https://cloud.google.com/sql/docs/postgres/backup-recovery/backups',
-    ),
 )
 def cloudsql_automated_backups(ctx: GcpApi, *, min_retained_backups: int = 7
                                ) -> Iterator[Result]:
@@ -35,6 +25,13 @@ def cloudsql_automated_backups(ctx: GcpApi, *, min_retained_backups: int = 7
     for PostgreSQL and SQL Server, `binaryLogEnabled` for MySQL) and at least
     `min_retained_backups` backups are retained (unset: Google's default, 7); fails otherwise.
     Not judged: read replicas, read pools, on-premises sources and blue/green targets.
+
+    How to fix: Turn on automated backups and point-in-time recovery (binary logging for MySQL).
+    Console: SQL > instance > Edit > Data protection > Automate backups; Enable point-in-time
+        recovery
+    CLI: gcloud sql instances patch <instance> --backup-start-time 03:00
+        --enable-point-in-time-recovery
+    Docs: https://cloud.google.com/sql/docs/postgres/backup-recovery/backups
     """
     for inst in ctx.assets("sqladmin.googleapis.com/Instance"):
         d = data(inst)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, data, is_primary_sql, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -15,14 +15,6 @@ from collector.plugin import Remediation, check
     criteria=("A1.2",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Make the instance regional (high availability) and managed instance groups '
-            'regional (multi-zone).'),
-        console='SQL > instance > Edit > Availability: Multiple zones (Highly available)',
-        cli='gcloud sql instances patch <instance> --availability-type REGIONAL',
-        docs='https://cloud.google.com/sql/docs/postgres/high-availability',
-    ),
 )
 def cloudsql_high_availability(ctx: GcpApi) -> Iterator[Result]:
     """Cloud SQL instances are regional (HA) and managed instance groups span several zones.
@@ -31,6 +23,12 @@ def cloudsql_high_availability(ctx: GcpApi) -> Iterator[Result]:
     REGIONAL, fails for ZONAL or unset) and per managed instance group (passes when its
     `distributionPolicy` lists more than one zone; zonal groups fail). Not judged: read
     replicas, read pools, on-premises sources and blue/green targets.
+
+    How to fix: Make the instance regional (high availability) and managed instance groups regional
+        (multi-zone).
+    Console: SQL > instance > Edit > Availability: Multiple zones (Highly available)
+    CLI: gcloud sql instances patch <instance> --availability-type REGIONAL
+    Docs: https://cloud.google.com/sql/docs/postgres/high-availability
     """
     instances = ctx.assets("sqladmin.googleapis.com/Instance")
     groups = ctx.assets("compute.googleapis.com/InstanceGroupManager")  # read all, then judge

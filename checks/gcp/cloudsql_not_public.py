@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, data, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 IPV4_ALL = ipaddress.IPv4Network("0.0.0.0/0")
 IPV6_ALL = ipaddress.IPv6Network("::/0")
@@ -42,14 +42,6 @@ def admits_internet(values: list[str]) -> list[str]:
     criteria=("CC6.6",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Remove authorized networks that cover the internet (0.0.0.0/0); use private IP or '
-            'the Cloud SQL Auth Proxy.'),
-        console='SQL > instance > Connections > Networking > Authorized networks',
-        cli='gcloud sql instances patch <instance> --clear-authorized-networks',
-        docs='https://cloud.google.com/sql/docs/postgres/authorize-networks',
-    ),
 )
 def cloudsql_not_public(ctx: GcpApi, *, require_private_ip: bool = False) -> Iterator[Result]:
     """Cloud SQL instances authorise no network covering the whole internet.
@@ -60,6 +52,12 @@ def cloudsql_not_public(ctx: GcpApi, *, require_private_ip: bool = False) -> Ite
     with `require_private_ip`, whenever it has a public IPv4 address at all; passes otherwise.
     Authorized networks of an instance without a public IP admit nobody (sqladmin.v1beta4:
     they apply to connections "using the IP"), so they do not fail it.
+
+    How to fix: Remove authorized networks that cover the internet (0.0.0.0/0); use private IP or
+        the Cloud SQL Auth Proxy.
+    Console: SQL > instance > Connections > Networking > Authorized networks
+    CLI: gcloud sql instances patch <instance> --clear-authorized-networks
+    Docs: https://cloud.google.com/sql/docs/postgres/authorize-networks
     """
     for inst in ctx.assets("sqladmin.googleapis.com/Instance"):
         ip = (data(inst).get("settings") or {}).get("ipConfiguration") or {}

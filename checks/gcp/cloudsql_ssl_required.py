@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, as_bool, data, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 ENCRYPTED = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
 
@@ -17,14 +17,6 @@ ENCRYPTED = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
     criteria=("CC6.7",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Require encrypted connections (SSL mode ENCRYPTED_ONLY or '
-            'TRUSTED_CLIENT_CERTIFICATE_REQUIRED).'),
-        console='SQL > instance > Connections > Security > SSL mode',
-        cli='gcloud sql instances patch <instance> --ssl-mode ENCRYPTED_ONLY',
-        docs='https://cloud.google.com/sql/docs/postgres/configure-ssl-instance',
-    ),
 )
 def cloudsql_ssl_required(ctx: GcpApi) -> Iterator[Result]:
     """Cloud SQL instances accept only encrypted (TLS) connections.
@@ -34,6 +26,12 @@ def cloudsql_ssl_required(ctx: GcpApi) -> Iterator[Result]:
     TRUSTED_CLIENT_CERTIFICATE_REQUIRED, or, without sslMode, the legacy `requireSsl` is true;
     fails otherwise. sslMode takes priority over the deprecated requireSsl (sqladmin.v1beta4
     IpConfiguration.sslMode), so ENCRYPTED_ONLY with requireSsl false passes.
+
+    How to fix: Require encrypted connections (SSL mode ENCRYPTED_ONLY or
+        TRUSTED_CLIENT_CERTIFICATE_REQUIRED).
+    Console: SQL > instance > Connections > Security > SSL mode
+    CLI: gcloud sql instances patch <instance> --ssl-mode ENCRYPTED_ONLY
+    Docs: https://cloud.google.com/sql/docs/postgres/configure-ssl-instance
     """
     for inst in ctx.assets("sqladmin.googleapis.com/Instance"):
         ip = (data(inst).get("settings") or {}).get("ipConfiguration") or {}

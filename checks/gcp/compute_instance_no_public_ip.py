@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, data, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -15,19 +15,6 @@ from collector.plugin import Remediation, check
     criteria=("CC6.6",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            "Remove the external IP from the instance's access config; reach it through IAP or "
-            'Cloud NAT.'),
-        console=(
-            'Compute Engine > VM instances > instance > Edit > Network interfaces > External '
-            'IPv4 address: None'),
-        cli=(
-            'gcloud compute instances delete-access-config <instance> --zone <zone> '
-            "--access-config-name 'external-nat'"),
-        docs=(
-            'https://cloud.google.com/compute/docs/ip-addresses/reserve-static-external-ip-address#unassign'),
-    ),
 )
 def compute_instance_no_public_ip(ctx: GcpApi, *, allowed: tuple[str, ...] = ()
                                   ) -> Iterator[Result]:
@@ -38,6 +25,14 @@ def compute_instance_no_public_ip(ctx: GcpApi, *, allowed: tuple[str, ...] = ()
     external IPv6 access config. `allowed` lists instance names or full names that may have
     one (bastions, NAT appliances); they pass with a note. Instances without an access
     config pass; every instance, running or stopped, is judged.
+
+    How to fix: Remove the external IP from the instance's access config; reach it through IAP or
+        Cloud NAT.
+    Console: Compute Engine > VM instances > instance > Edit > Network interfaces > External IPv4
+        address: None
+    CLI: gcloud compute instances delete-access-config <instance> --zone <zone> --access-config-name
+        'external-nat'
+    Docs: https://cloud.google.com/compute/docs/ip-addresses/reserve-static-external-ip-address#unassign
     """
     for inst in ctx.assets("compute.googleapis.com/Instance"):
         d = data(inst)

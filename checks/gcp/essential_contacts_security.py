@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, ORGANIZATION, by_node, data, lineage, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 TOPICS = ("SECURITY", "ALL")
 
@@ -17,16 +17,6 @@ TOPICS = ("SECURITY", "ALL")
     criteria=("CC2.3", "CC7.4"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Add an Essential Contact subscribed to SECURITY (or ALL) notifications for the '
-            'organisation and each project.'),
-        console='IAM & Admin > Essential Contacts > Add contact > Security',
-        cli=(
-            'gcloud essential-contacts create --email security@example.com '
-            '--notification-categories security --organization <org-id>'),
-        docs='https://cloud.google.com/resource-manager/docs/managing-notification-contacts',
-    ),
 )
 def essential_contacts_security(ctx: GcpApi) -> Iterator[Result]:
     """The organisation and every project have a contact for security notifications.
@@ -36,6 +26,13 @@ def essential_contacts_security(ctx: GcpApi) -> Iterator[Result]:
     VALID contact subscribed to SECURITY or ALL notification categories (Contact assets); it
     fails otherwise. A contact whose `validationState` is INVALID (unreachable email) or unset
     does not count. Folders are not judged themselves (their contacts count for projects).
+
+    How to fix: Add an Essential Contact subscribed to SECURITY (or ALL) notifications for the
+        organisation and each project.
+    Console: IAM & Admin > Essential Contacts > Add contact > Security
+    CLI: gcloud essential-contacts create --email security@example.com --notification-categories
+        security --organization <org-id>
+    Docs: https://cloud.google.com/resource-manager/docs/managing-notification-contacts
     """
     contacts = by_node(c for c in ctx.assets("essentialcontacts.googleapis.com/Contact")
                        if data(c).get("validationState") == "VALID"

@@ -10,7 +10,7 @@ from checks._network_dialects import gcp_rules
 from checks.gcp._assets import LIST_RESOURCE, data
 from collector.cloud.api import GcpApi
 from collector.model import Result, Status
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 COMPUTE = "//compute.googleapis.com/"
 
@@ -21,14 +21,6 @@ COMPUTE = "//compute.googleapis.com/"
     permissions=(LIST_RESOURCE,),
     scoping="global",
     version="2",
-    remediation=Remediation(
-        summary=(
-            "Narrow or delete the ingress rules that admit 0.0.0.0/0 or ::/0 to administration "
-            "ports, or add a higher-priority deny; reach instances through IAP TCP forwarding."),
-        console="VPC network > Firewall > rule > Edit > Source IPv4 ranges",
-        cli="gcloud compute firewall-rules update <rule> --source-ranges=35.235.240.0/20",
-        docs="https://cloud.google.com/firewall/docs/firewalls",
-    ),
 )
 def firewall_no_admin_ports_from_internet(
     ctx: GcpApi, *, admin_ports: tuple[int, ...] = ADMIN_PORTS
@@ -48,6 +40,12 @@ def firewall_no_admin_ports_from_internet(
     scoped by them shadows nothing, so the check may fail a network no single instance of
     which is exposed, but never passes one that is. Not judged: hierarchical and network
     firewall policies.
+
+    How to fix: Narrow or delete the ingress rules that admit 0.0.0.0/0 or ::/0 to administration
+        ports, or add a higher-priority deny; reach instances through IAP TCP forwarding.
+    Console: VPC network > Firewall > rule > Edit > Source IPv4 ranges
+    CLI: gcloud compute firewall-rules update <rule> --source-ranges=35.235.240.0/20
+    Docs: https://cloud.google.com/firewall/docs/firewalls
     """
     networks: dict[str, list[Mapping[str, Any]]] = {}
     for asset in ctx.assets("compute.googleapis.com/Firewall"):

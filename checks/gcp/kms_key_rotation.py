@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, data, duration_seconds, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -15,14 +15,6 @@ from collector.plugin import Remediation, check
     criteria=("CC6.1",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary='Set an automatic rotation period of at most the maximum days on the key.',
-        console='Security > Key Management > key ring > key > Edit rotation period',
-        cli=(
-            'gcloud kms keys update <key> --keyring <ring> --location <location> '
-            '--rotation-period 90d --next-rotation-time <RFC3339>'),
-        docs='https://cloud.google.com/kms/docs/rotate-key',
-    ),
 )
 def kms_key_rotation(ctx: GcpApi, *, max_days: int = 90) -> Iterator[Result]:
     """Cloud KMS encryption keys rotate automatically at least every `max_days` days.
@@ -31,6 +23,12 @@ def kms_key_rotation(ctx: GcpApi, *, max_days: int = 90) -> Iterator[Result]:
     `rotationPeriod` is at most `max_days` and `nextRotationTime` is set; fails when either is
     missing or the period is longer. A key without `purpose` is judged as ENCRYPT_DECRYPT.
     Asymmetric, raw and MAC keys cannot rotate automatically and are not judged.
+
+    How to fix: Set an automatic rotation period of at most the maximum days on the key.
+    Console: Security > Key Management > key ring > key > Edit rotation period
+    CLI: gcloud kms keys update <key> --keyring <ring> --location <location> --rotation-period 90d
+        --next-rotation-time <RFC3339>
+    Docs: https://cloud.google.com/kms/docs/rotate-key
     """
     for key in ctx.assets("cloudkms.googleapis.com/CryptoKey"):
         d = data(key)

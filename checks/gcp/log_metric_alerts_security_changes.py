@@ -8,7 +8,7 @@ from typing import Any
 from checks.gcp._assets import LIST_RESOURCE, by_node, data, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 CHANGES: dict[str, tuple[tuple[str, ...], ...]] = {
     "project ownership": (("projectownership",), ('role="roles/owner"',)),
@@ -29,17 +29,6 @@ GCP benchmark 2.4-2.11 filters, compared without whitespace and case)."""
     criteria=("CC7.2", "CC7.3"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Create a log-based metric for each security change and an alerting policy with a '
-            'notification channel on it.'),
-        console=(
-            'Logging > Log-based metrics > Create metric; Monitoring > Alerting > Create policy'),
-        cli=(
-            "gcloud logging metrics create <name> --log-filter '<filter>' && gcloud alpha "
-            'monitoring policies create --policy-from-file policy.json'),
-        docs='https://cloud.google.com/logging/docs/logs-based-metrics/charts-and-alerts',
-    ),
 )
 def log_metric_alerts_security_changes(ctx: GcpApi) -> Iterator[Result]:
     """Each project alerts on ownership, audit, role, network, bucket IAM and SQL changes.
@@ -52,6 +41,13 @@ def log_metric_alerts_security_changes(ctx: GcpApi) -> Iterator[Result]:
     (`conditionMatchedLog`) whose filter matches. Under an AND combiner a condition alerts only
     with all the others, so such a policy with several conditions does not count. Fails naming
     the changes without an alert. Notification channels are not inspected.
+
+    How to fix: Create a log-based metric for each security change and an alerting policy with a
+        notification channel on it.
+    Console: Logging > Log-based metrics > Create metric; Monitoring > Alerting > Create policy
+    CLI: gcloud logging metrics create <name> --log-filter '<filter>' && gcloud alpha monitoring
+        policies create --policy-from-file policy.json
+    Docs: https://cloud.google.com/logging/docs/logs-based-metrics/charts-and-alerts
     """
     metrics = by_node(m for m in ctx.assets("logging.googleapis.com/LogMetric")
                       if data(m).get("disabled") is not True)

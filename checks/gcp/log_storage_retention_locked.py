@@ -8,7 +8,7 @@ from typing import Any
 from checks.gcp._assets import LIST_RESOURCE, as_bool, as_int, data
 from collector.cloud.api import GcpApi
 from collector.model import Result, Status
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 DAY = 86400
 
@@ -18,16 +18,6 @@ DAY = 86400
     criteria=("CC7.2", "PI1.5"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            "Give the sink's destination bucket a retention policy of at least the minimum days "
-            'and lock it.'),
-        console='Cloud Storage > bucket > Protection > Retention policy > Lock',
-        cli=(
-            'gcloud storage buckets update gs://<bucket> --retention-period 365d && gcloud '
-            'storage buckets update gs://<bucket> --lock-retention-period'),
-        docs='https://cloud.google.com/storage/docs/using-bucket-lock',
-    ),
 )
 def log_storage_retention_locked(
     ctx: GcpApi, *, min_days: int = 365, require_lock: bool = True
@@ -40,6 +30,13 @@ def log_storage_retention_locked(
     and `locked`; either fails otherwise (shorter, or not locked). BigQuery and Pub/Sub
     destinations are not applicable (their retention is not a bucket setting); a destination
     outside the scopes read is not applicable too.
+
+    How to fix: Give the sink's destination bucket a retention policy of at least the minimum days
+        and lock it.
+    Console: Cloud Storage > bucket > Protection > Retention policy > Lock
+    CLI: gcloud storage buckets update gs://<bucket> --retention-period 365d && gcloud storage
+        buckets update gs://<bucket> --lock-retention-period
+    Docs: https://cloud.google.com/storage/docs/using-bucket-lock
     """
     buckets = {a["name"]: a for a in ctx.assets("storage.googleapis.com/Bucket")}
     log_buckets = {_log_key(ctx, a): a for a in ctx.assets("logging.googleapis.com/LogBucket")}

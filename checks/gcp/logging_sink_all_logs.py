@@ -8,7 +8,7 @@ from typing import Any
 from checks.gcp._assets import LIST_RESOURCE, data, lineage, node_of, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 DESTINATIONS = ("storage.googleapis.com/", "bigquery.googleapis.com/", "logging.googleapis.com/")
 
@@ -18,16 +18,6 @@ DESTINATIONS = ("storage.googleapis.com/", "bigquery.googleapis.com/", "logging.
     criteria=("CC7.2",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Create a sink with an empty filter that exports every log entry to a retained '
-            'destination.'),
-        console='Logging > Log Router > Create sink (no inclusion filter)',
-        cli=(
-            'gcloud logging sinks create <name> storage.googleapis.com/<bucket> --project '
-            '<project>'),
-        docs='https://cloud.google.com/logging/docs/export/configure_export_v2',
-    ),
 )
 def logging_sink_all_logs(ctx: GcpApi) -> Iterator[Result]:
     """Every project exports all its log entries through a sink with an empty filter.
@@ -38,6 +28,12 @@ def logging_sink_all_logs(ctx: GcpApi) -> Iterator[Result]:
     (`includeChildren`) of one of its folders or its organisation (LogSink assets); fails
     otherwise. A sink with an enabled exclusion filter does not export all entries
     (logging.v2 LogSink.exclusions) and does not count; Pub/Sub destinations do not count.
+
+    How to fix: Create a sink with an empty filter that exports every log entry to a retained
+        destination.
+    Console: Logging > Log Router > Create sink (no inclusion filter)
+    CLI: gcloud logging sinks create <name> storage.googleapis.com/<bucket> --project <project>
+    Docs: https://cloud.google.com/logging/docs/export/configure_export_v2
     """
     sinks = ctx.assets("logging.googleapis.com/LogSink")
     for project in ctx.projects():

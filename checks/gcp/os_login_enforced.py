@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, as_bool, data, metadata_value, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -15,14 +15,6 @@ from collector.plugin import Remediation, check
     criteria=("CC6.1",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary='Set enable-oslogin=TRUE in project metadata and remove instance-level overrides.',
-        console='Compute Engine > Metadata > Edit > enable-oslogin TRUE',
-        cli=(
-            'gcloud compute project-info add-metadata --metadata enable-oslogin=TRUE --project '
-            '<project>'),
-        docs='https://cloud.google.com/compute/docs/oslogin/set-up-oslogin',
-    ),
 )
 def os_login_enforced(ctx: GcpApi, *, require_2fa: bool = False) -> Iterator[Result]:
     """OS Login is enabled for every project and not turned off on any instance.
@@ -33,6 +25,11 @@ def os_login_enforced(ctx: GcpApi, *, require_2fa: bool = False) -> Iterator[Res
     enable-oslogin to FALSE (or, with `require_2fa`, enable-oslogin-2fa to FALSE). Instances
     that inherit the project setting get no separate result. The `compute.requireOsLogin`
     organisation policy is not read: a project relying on it alone fails (never a false pass).
+
+    How to fix: Set enable-oslogin=TRUE in project metadata and remove instance-level overrides.
+    Console: Compute Engine > Metadata > Edit > enable-oslogin TRUE
+    CLI: gcloud compute project-info add-metadata --metadata enable-oslogin=TRUE --project <project>
+    Docs: https://cloud.google.com/compute/docs/oslogin/set-up-oslogin
     """
     projects = ctx.assets("compute.googleapis.com/Project")
     instances = ctx.assets("compute.googleapis.com/Instance")  # read all, then judge

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_IAM_POLICY, LIST_RESOURCE, NODES, data, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 BASIC_ADMIN = ("roles/owner", "roles/editor")
 
@@ -22,16 +22,6 @@ def is_admin_role(role: str) -> bool:
     criteria=("CC6.3",),
     permissions=(LIST_RESOURCE, LIST_IAM_POLICY),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Replace owner, editor and *Admin roles of the service account with narrower '
-            'predefined or custom roles.'),
-        console='IAM & Admin > IAM > principal > Edit > remove the role',
-        cli=(
-            'gcloud projects remove-iam-policy-binding <project> --member '
-            'serviceAccount:<sa-email> --role roles/editor'),
-        docs='https://cloud.google.com/iam/docs/best-practices-service-accounts',
-    ),
 )
 def sa_no_admin_roles(ctx: GcpApi) -> Iterator[Result]:
     """User-managed service accounts hold no owner, editor or administrator role.
@@ -43,6 +33,13 @@ def sa_no_admin_roles(ctx: GcpApi) -> Iterator[Result]:
     roles/storage.admin, custom roles named so), conditional bindings included; it passes
     otherwise. Bindings to `deleted:` members are ignored. Resource-level policies (buckets,
     datasets) are not read.
+
+    How to fix: Replace owner, editor and *Admin roles of the service account with narrower
+        predefined or custom roles.
+    Console: IAM & Admin > IAM > principal > Edit > remove the role
+    CLI: gcloud projects remove-iam-policy-binding <project> --member serviceAccount:<sa-email>
+        --role roles/editor
+    Docs: https://cloud.google.com/iam/docs/best-practices-service-accounts
     """
     granted: dict[str, set[str]] = {}
     for node in ctx.assets(NODES, "IAM_POLICY"):

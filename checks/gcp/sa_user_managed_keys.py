@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from checks.gcp._assets import LIST_RESOURCE, data, parse_time, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -16,14 +16,6 @@ from collector.plugin import Remediation, check
     criteria=("CC6.1", "CC6.2"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Rotate or delete user-managed service account keys older than the maximum age; '
-            'prefer workload identity federation.'),
-        console='IAM & Admin > Service accounts > account > Keys > Delete',
-        cli='gcloud iam service-accounts keys delete <key-id> --iam-account <sa-email>',
-        docs='https://cloud.google.com/iam/docs/best-practices-for-managing-service-account-keys',
-    ),
 )
 def sa_user_managed_keys(ctx: GcpApi, *, max_age_days: int = 90) -> Iterator[Result]:
     """User-managed service account keys are younger than the maximum age.
@@ -35,6 +27,12 @@ def sa_user_managed_keys(ctx: GcpApi, *, max_age_days: int = 90) -> Iterator[Res
     keys rotate automatically and are not judged.
     Key usage (Policy Analyzer's last authentication) is not read: that needs the Policy
     Analyzer activity API, which Cloud Asset Inventory does not serve.
+
+    How to fix: Rotate or delete user-managed service account keys older than the maximum age;
+        prefer workload identity federation.
+    Console: IAM & Admin > Service accounts > account > Keys > Delete
+    CLI: gcloud iam service-accounts keys delete <key-id> --iam-account <sa-email>
+    Docs: https://cloud.google.com/iam/docs/best-practices-for-managing-service-account-keys
     """
     now = datetime.now(UTC)
     for key in ctx.assets("iam.googleapis.com/ServiceAccountKey"):

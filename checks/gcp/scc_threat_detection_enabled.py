@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, data, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result, Status
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 SERVICES = ("event-threat-detection", "security-health-analytics")
 
@@ -17,16 +17,6 @@ SERVICES = ("event-threat-detection", "security-health-analytics")
     criteria=("CC6.8", "CC7.2"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Enable Event Threat Detection and Security Health Analytics in Security Command '
-            'Center.'),
-        console='Security Command Center > Settings > Services',
-        cli=(
-            'gcloud scc manage services update event-threat-detection --organization <org-id> '
-            '--enablement-state ENABLED'),
-        docs='https://cloud.google.com/security-command-center/docs/activate-scc-services',
-    ),
 )
 def scc_threat_detection_enabled(ctx: GcpApi) -> Iterator[Result]:
     """Event Threat Detection and Security Health Analytics are effectively enabled.
@@ -36,6 +26,13 @@ def scc_threat_detection_enabled(ctx: GcpApi) -> Iterator[Result]:
     organisation, folders and projects); passes when `effectiveEnablementState` is ENABLED.
     When Cloud Asset Inventory holds no such setting at all (Security Command Center not
     activated), one failing result is reported for the scope.
+
+    How to fix: Enable Event Threat Detection and Security Health Analytics in Security Command
+        Center.
+    Console: Security Command Center > Settings > Services
+    CLI: gcloud scc manage services update event-threat-detection --organization <org-id>
+        --enablement-state ENABLED
+    Docs: https://cloud.google.com/security-command-center/docs/activate-scc-services
     """
     found = False
     for svc in ctx.assets("securitycentermanagement.googleapis.com/SecurityCenterService"):

@@ -18,7 +18,7 @@ from checks.gcp._assets import (
 )
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 PUBLIC = ("allUsers", "allAuthenticatedUsers")
 CONSTRAINT = "constraints/storage.publicAccessPrevention"
@@ -29,14 +29,6 @@ CONSTRAINT = "constraints/storage.publicAccessPrevention"
     criteria=("CC6.1", "CC6.6"),
     permissions=(LIST_RESOURCE, LIST_IAM_POLICY, LIST_ORG_POLICY),
     scoping="global",
-    remediation=Remediation(
-        summary=(
-            'Remove allUsers and allAuthenticatedUsers bindings and enforce public access '
-            'prevention.'),
-        console='Cloud Storage > bucket > Permissions > Prevent public access',
-        cli='gcloud storage buckets update gs://<bucket> --public-access-prevention',
-        docs='https://cloud.google.com/storage/docs/using-public-access-prevention',
-    ),
 )
 def storage_bucket_not_public(
     ctx: GcpApi, *, require_public_access_prevention: bool = True
@@ -53,6 +45,12 @@ def storage_bucket_not_public(
     the constraint decides (`booleanPolicy.enforced` true or false; `restoreDefault`: not
     enforced), so a project that turns the policy off is not covered by its organisation's.
     Object ACLs themselves are not read.
+
+    How to fix: Remove allUsers and allAuthenticatedUsers bindings and enforce public access
+        prevention.
+    Console: Cloud Storage > bucket > Permissions > Prevent public access
+    CLI: gcloud storage buckets update gs://<bucket> --public-access-prevention
+    Docs: https://cloud.google.com/storage/docs/using-public-access-prevention
     """
     bindings = {a["name"]: (a.get("iamPolicy") or {}).get("bindings") or []
                 for a in ctx.assets("storage.googleapis.com/Bucket", "IAM_POLICY")}

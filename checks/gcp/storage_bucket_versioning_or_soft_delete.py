@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, as_bool, as_int, data, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 
 @check(
@@ -15,12 +15,6 @@ from collector.plugin import Remediation, check
     criteria=("A1.2", "PI1.5"),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary='Turn on object versioning or a soft delete policy on the bucket.',
-        console='Cloud Storage > bucket > Protection > Object versioning / Soft delete policy',
-        cli='gcloud storage buckets update gs://<bucket> --versioning',
-        docs='https://cloud.google.com/storage/docs/soft-delete',
-    ),
 )
 def storage_bucket_versioning_or_soft_delete(ctx: GcpApi) -> Iterator[Result]:
     """Cloud Storage buckets keep deleted objects: object versioning or soft delete is on.
@@ -29,6 +23,11 @@ def storage_bucket_versioning_or_soft_delete(ctx: GcpApi) -> Iterator[Result]:
     keeps deleted objects for more than zero seconds
     (`softDeletePolicy.retentionDurationSeconds`; Google's default is 7 days); fails when
     neither is, including when the soft-delete policy is absent (unknown is not on).
+
+    How to fix: Turn on object versioning or a soft delete policy on the bucket.
+    Console: Cloud Storage > bucket > Protection > Object versioning / Soft delete policy
+    CLI: gcloud storage buckets update gs://<bucket> --versioning
+    Docs: https://cloud.google.com/storage/docs/soft-delete
     """
     for bucket in ctx.assets("storage.googleapis.com/Bucket"):
         d = data(bucket)

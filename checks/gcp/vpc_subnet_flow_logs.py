@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from checks.gcp._assets import LIST_RESOURCE, as_bool, data, verdict
 from collector.cloud.api import GcpApi
 from collector.model import Result
-from collector.plugin import Remediation, check
+from collector.plugin import check
 
 EXEMPT = ("REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD_BALANCER",
           "PRIVATE_SERVICE_CONNECT", "PRIVATE_NAT")
@@ -19,12 +19,6 @@ EXEMPT = ("REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD
     criteria=("CC7.2",),
     permissions=(LIST_RESOURCE,),
     scoping="global",
-    remediation=Remediation(
-        summary='Turn on VPC Flow Logs for the subnet.',
-        console='VPC network > subnet > Edit > Flow logs: On',
-        cli='gcloud compute networks subnets update <subnet> --region <region> --enable-flow-logs',
-        docs='https://cloud.google.com/vpc/docs/using-flow-logs',
-    ),
 )
 def vpc_subnet_flow_logs(ctx: GcpApi) -> Iterator[Result]:
     """VPC subnets record flow logs.
@@ -34,6 +28,11 @@ def vpc_subnet_flow_logs(ctx: GcpApi) -> Iterator[Result]:
     `logConfig.enable` (or the legacy `enableFlowLogs`) is true, fails when neither is (unset
     means disabled: compute.v1 Subnetwork.enableFlowLogs); the message shows the aggregation
     interval and sampling.
+
+    How to fix: Turn on VPC Flow Logs for the subnet.
+    Console: VPC network > subnet > Edit > Flow logs: On
+    CLI: gcloud compute networks subnets update <subnet> --region <region> --enable-flow-logs
+    Docs: https://cloud.google.com/vpc/docs/using-flow-logs
     """
     for subnet in ctx.assets("compute.googleapis.com/Subnetwork"):
         d = data(subnet)

@@ -91,7 +91,7 @@ def test_has_a_test_file_with_pass_and_fail_cases(chk: Check) -> None:
 def test_remediation_is_declared(chk: Check) -> None:
     """Every built-in check says how to fix a failure (plug-in checks may omit it)."""
     fix = chk.remediation
-    assert fix is not None, f"{chk.id}: declare remediation=Remediation(...)"
+    assert fix is not None, f"{chk.id}: end its docstring with a 'How to fix:' section"
     assert fix.summary.endswith(".") and fix.console and fix.cli
     hosts = {"aws": "https://docs.aws.amazon.com/", "gcp": "https://cloud.google.com/",
              "azure": "https://learn.microsoft.com/"}
