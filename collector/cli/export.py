@@ -76,7 +76,8 @@ def export(app: AppContext, start: datetime | None, end: datetime | None,
            retention_days: int) -> None:
     """Write the auditor bundle: a ZIP with every result, the raw evidence behind it, the run
     chain, a readable summary and OSCAL, hashed in manifest.json (signed when signing_key is
-    configured). The same database and arguments always give a byte-identical ZIP.
+    configured). The same database and arguments give a byte-identical ZIP (for a period
+    still in progress: until the next scheduled collection falls due or the day ends).
 
     With -o s3://BUCKET/KEY the bundle is uploaded under S3 Object Lock in COMPLIANCE mode
     (the bucket needs Object Lock enabled).

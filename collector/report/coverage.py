@@ -20,7 +20,7 @@ Days (UTC) of a period, up to ``--as-of``:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from config.cron import parse_cron
@@ -80,6 +80,21 @@ def scheduled_days(schedule: str, start: date, end: date,
             else:
                 del out[today]
     return out
+
+
+def last_slot(schedule: str, start: date, now: datetime) -> datetime | None:
+    """The latest collection the cron ``schedule`` expected at or before ``now`` (UTC), on a
+    day from ``start`` on; None when none was due yet."""
+    minutes, hours, dom, months, dow = parse_cron(schedule)
+    slots = sorted((h, m) for h in hours for m in minutes)
+    day = now.date()
+    while day >= start:
+        if day.month in months and day.day in dom and day.isoweekday() % 7 in dow:
+            came = [s for s in slots if day < now.date() or s <= (now.hour, now.minute)]
+            if came:
+                return datetime.combine(day, time(*came[-1]), UTC)
+        day -= timedelta(days=1)
+    return None
 
 
 def gap_and_stale(evidence: Iterable[date], expected: Iterable[date], start: date, end: date,

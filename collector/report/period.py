@@ -4,8 +4,9 @@ Reads only the database: the period's sealed runs (started on a UTC day of ``sta
 or up to ``as_of``), each run's *recorded* criteria mapping (never today's), the change index
 for per-resource history (see ``collector.report.history``), the attachments and the accepted
 risks (``collector.report.accepted``). Identical inputs give an identical report: nothing
-depends on iteration order, and the clock only ends a period still in progress (days after
-today are neither expected nor gaps; ``now`` can be given).
+depends on iteration order, and the clock only ends a period still in progress (days and
+scheduled collections still to come are neither expected nor gaps; ``now`` can be given); there
+an exception still open is measured to the latest collection due (or the latest run's end).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collector.report.accepted import Acceptance, known_on
 from collector.report.coverage import (
     coverage_status,
     gap_and_stale,
+    last_slot,
     pass_rate,
     scheduled_days,
     shortest,
@@ -116,8 +118,14 @@ def build_period_report(repo: Repository, catalog: Catalog, settings: Settings, 
     def criteria_of(step: Step) -> tuple[str, ...]:
         return mappings.of(step.run).get(step.key[0], ((), ""))[0]
 
-    # still-open exceptions run to the end of the last day, or to now while it is today
-    period_end = min(datetime.combine(last_day + timedelta(days=1), time(), UTC), clock)
+    # still-open exceptions run to the end of the last day; while that has not come, to the
+    # latest collection due or the end of the latest run, whichever is later (not the minute
+    # the report is made: the same database gives the same report until a collection is due)
+    day_end = datetime.combine(last_day + timedelta(days=1), time(), UTC)
+    due = [last_slot(settings.schedule, start, clock) if only_run is None else None,
+           *(r.finished_at or r.started_at for r in runs)]
+    period_end = day_end if clock >= day_end else min(
+        day_end, max((t for t in due if t is not None), default=clock))
     walk = acceptance.watch(Walker(repo, runs, rows, indexed), criteria_of)
     exceptions = acceptance.annotate(track_exceptions(walk, criteria_of, period_end))
     controls = controls_in_force(repo, runs, settings.controls)  # as the runs recorded them

@@ -7,8 +7,9 @@ import io
 import json
 import os
 import stat
+import time
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from storage import Repository
 from tests.collector.export.conftest import END, START, Estate, export_bytes
 from tests.collector.export.history import build_history
 from tests.collector.export.zips import members
+from tests.collector.report.history import add_run, put_mapping
 from tests.support.cli import run_cli
 
 Capsys = pytest.CaptureFixture[str]
@@ -54,6 +56,23 @@ def test_layout_is_the_contract(signed_bundle: bytes, estate: Estate) -> None:
 def test_same_database_and_arguments_give_identical_bytes(estate: Estate,
                                                           signed_bundle: bytes) -> None:
     assert export_bytes(estate.url, estate.signer) == signed_bundle
+
+
+def test_a_period_in_progress_gives_the_same_bytes_seconds_apart(tmp_path: Path) -> None:
+    """An open exception of today is measured to the latest run (or collection due), never to
+    the second the bundle is made."""
+    if datetime.now(UTC).strftime("%H:%M") in ("02:59", "23:59"):  # a slot or the day ends
+        time.sleep(61)
+    url = f"sqlite:///{tmp_path / 'today.db'}"
+    now = datetime.now(UTC)
+    began = max(now - timedelta(minutes=10), now.replace(hour=0, minute=0, second=1))
+    with Repository.open(url) as repo:
+        mapping = put_mapping(repo, {"aws_s3_check": ["CC6.1"]})
+        add_run(repo, "run-1", began, {"aws_s3_check": [("r1", "fail")]}, mapping=mapping)
+    first = export_bytes(url, None, now.date(), now.date())
+    time.sleep(1.5)
+    assert export_bytes(url, None, now.date(), now.date()) == first
+    assert b"data-fixed-at=\"open\"" in members(first)["summary.html"]
 
 
 def test_export_is_identical_on_postgresql_and_sqlite(db_url: str, tmp_path: Path) -> None:

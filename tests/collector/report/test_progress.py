@@ -46,16 +46,32 @@ def test_days_after_now_are_neither_expected_nor_gaps(repo: Repository) -> None:
                                          "in_progress": True}
 
 
-def test_open_exceptions_run_until_now_while_the_period_is_in_progress(
+def test_open_exceptions_run_to_the_latest_collection_due_while_in_progress(
         repo: Repository) -> None:
+    """Not to the minute the report is made: the same database gives the same report until
+    the next collection falls due (the schedule is 03:00 daily) or the day ends."""
     m = put_mapping(repo, {S3: ["CC6.1"]})
     add_run(repo, "run-1", datetime(2026, 12, 1, 3, tzinfo=UTC), {S3: [("r1", "fail")]},
             mapping=m)
-    now = datetime(2026, 12, 4, 12, tzinfo=UTC)
-    rep = build_period_report(repo, CAT, settings(), date(2026, 12, 1), date(2026, 12, 31),
-                              now=now)
+
+    def at(now: datetime) -> PeriodReport:
+        return build_period_report(repo, CAT, settings(), date(2026, 12, 1),
+                                   date(2026, 12, 31), now=now)
+
+    rep = at(datetime(2026, 12, 4, 12, tzinfo=UTC))
     [x] = rep.exceptions
-    assert x.fixed_at is None and x.duration_s == int((now - x.first_seen).total_seconds())
+    due = datetime(2026, 12, 4, 3, tzinfo=UTC)
+    assert x.fixed_at is None and x.duration_s == int((due - x.first_seen).total_seconds())
+    assert at(datetime(2026, 12, 4, 3, tzinfo=UTC)) == rep == at(
+        datetime(2026, 12, 4, 23, 59, 59, tzinfo=UTC))
+    later = at(datetime(2026, 12, 5, 3, tzinfo=UTC))
+    assert later.exceptions[0].duration_s == x.duration_s + 86400
+    # a run after the last slot due is evidence too: the exception lasts at least until then
+    add_run(repo, "run-2", datetime(2026, 12, 4, 20, tzinfo=UTC), {S3: [("r1", "fail")]},
+            mapping=m)
+    [y] = at(datetime(2026, 12, 4, 21, tzinfo=UTC)).exceptions
+    assert y.duration_s > int((datetime(2026, 12, 4, 20, tzinfo=UTC) - y.first_seen)
+                              .total_seconds())
 
 
 def test_today_counts_only_the_slots_that_have_come(repo: Repository) -> None:
