@@ -92,7 +92,7 @@ def check(
     id: str,
     criteria: tuple[str, ...],
     permissions: tuple[str, ...],
-    scoping: Scoping = "regional",
+    scoping: Scoping | None = None,
     frequency: Frequency = "daily",
     version: str = "1",
     remediation: Remediation | None = None,
@@ -104,7 +104,8 @@ def check(
     ``remediation=`` instead, never both.
 
     ``scoping="global"`` runs the check once per account/project/subscription (IAM, S3 bucket
-    listing); ``"regional"`` runs it once per region.
+    listing); ``"regional"`` runs it once per region. The default is the provider's: regional
+    where it has regional APIs (AWS), global elsewhere.
     """
 
     def wrap(func: Callable[..., Iterable[Result]]) -> Check:
@@ -130,7 +131,7 @@ def check(
             criteria=tuple(criteria),
             permissions=tuple(permissions),
             params=_params_of(func, where),
-            scoping=scoping,
+            scoping=scoping or ("regional" if PROVIDERS[provider].regional else "global"),
             frequency=frequency,
             version=version,
             title=title,

@@ -127,6 +127,10 @@ class Provider:
     """The least-privilege policy for the selected checks, as `evidence permissions` prints."""
     threads_per_worker: int = 1
     """Pool threads per `max_workers` (more where requests are gated on the wire)."""
+    regional: bool = False
+    """Whether a check may read it region by region (AWS): there a check runs once per region
+    unless it says `scoping="global"`; elsewhere (one global API: Cloud Asset, Resource Graph
+    and ARM) a check runs once per scope unless it says otherwise."""
 
     def settings(self, settings: Settings) -> object | None:
         """Its configuration section, or None when the configuration has none."""
@@ -160,7 +164,7 @@ def get(name: str) -> Provider:
 
 
 for _provider in (
-    Provider("aws", open_aws, "aws", aws_permissions, AWS_THREADS_PER_WORKER),
+    Provider("aws", open_aws, "aws", aws_permissions, AWS_THREADS_PER_WORKER, regional=True),
     Provider("gcp", open_gcp, "gcp", gcp_permissions),
     Provider("azure", open_azure, "azure", azure_permissions),
 ):

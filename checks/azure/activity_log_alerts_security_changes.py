@@ -28,7 +28,6 @@ OPERATIONS = (
     id="azure_activity_log_alerts_security_changes",
     criteria=("CC7.2", "CC7.3"),
     permissions=(GRAPH, "Microsoft.Insights/activityLogAlerts/read"),
-    scoping="global",
 )
 def activity_log_alerts_security_changes(
     ctx: AzureApi, *, operations: tuple[str, ...] = OPERATIONS

@@ -26,7 +26,6 @@ DELETE_AFTER = ("daysAfterModificationGreaterThan", "daysAfterCreationGreaterTha
     permissions=("Microsoft.Insights/diagnosticSettings/read",
                  "Microsoft.OperationalInsights/workspaces/read",
                  "Microsoft.Storage/storageAccounts/managementPolicies/read"),
-    scoping="global",
 )
 def activity_log_exported_retained(
     ctx: AzureApi, *, min_days: int = 365,

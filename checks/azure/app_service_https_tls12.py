@@ -16,7 +16,6 @@ API = "2023-01-01"
     id="azure_app_service_https_tls12",
     criteria=("CC6.7",),
     permissions=(GRAPH, "Microsoft.Web/sites/read", "Microsoft.Web/sites/config/read"),
-    scoping="global",
 )
 def app_service_https_tls12(ctx: AzureApi) -> Iterator[Result]:
     """App Service apps accept only HTTPS, with TLS 1.2 or later, and no plain FTP.

@@ -17,7 +17,6 @@ GEO = ("Geo", "GeoZone")
     permissions=(GRAPH, "Microsoft.DBforPostgreSQL/flexibleServers/read",
                  "Microsoft.DBforMySQL/flexibleServers/read",
                  "Microsoft.Sql/servers/databases/read"),
-    scoping="global",
 )
 def db_geo_redundant_backup(ctx: AzureApi, *, min_days: int = 7) -> Iterator[Result]:
     """Database backups are geo-redundant and kept at least the minimum number of days.

@@ -21,7 +21,6 @@ API = {PG.lower(): "2022-12-01", MYSQL.lower(): "2023-12-30"}
                  "Microsoft.DBforPostgreSQL/flexibleServers/configurations/read",
                  "Microsoft.DBforMySQL/flexibleServers/read",
                  "Microsoft.DBforMySQL/flexibleServers/configurations/read"),
-    scoping="global",
 )
 def db_tls_enforced(ctx: AzureApi) -> Iterator[Result]:
     """Database servers require TLS 1.2 or later and refuse unencrypted connections.

@@ -16,7 +16,6 @@ PLANS = ("VirtualMachines", "SqlServers", "SqlServerVirtualMachines",
     id="azure_defender_plans_enabled",
     criteria=("CC6.8", "CC7.2"),
     permissions=(GRAPH, "Microsoft.Security/pricings/read"),
-    scoping="global",
 )
 def defender_plans_enabled(ctx: AzureApi, *, plans: tuple[str, ...] = PLANS
                            ) -> Iterator[Result]:

@@ -19,7 +19,6 @@ and High, or all three)."""
     id="azure_defender_security_contacts",
     criteria=("CC2.3", "CC7.3", "CC7.4"),
     permissions=("Microsoft.Security/securityContacts/read",),
-    scoping="global",
 )
 def defender_security_contacts(ctx: AzureApi) -> Iterator[Result]:
     """Security alerts reach people: a contact e-mail, High-severity notifications, owners.

@@ -18,7 +18,6 @@ EXCLUSIONS = ("excludeUsers", "excludeGroups", "excludeRoles")
     id="azure_entra_mfa_enforced",
     criteria=("CC6.1",),
     permissions=("graph:Policy.Read.All",),
-    scoping="global",
 )
 def entra_mfa_enforced(ctx: AzureApi, *,
                        allowed_exclusions: tuple[str, ...] = ()) -> Iterator[Result]:

@@ -17,7 +17,6 @@ API = "2023-07-01"
     criteria=("CC6.1",),
     permissions=(GRAPH, "Microsoft.KeyVault/vaults/read", "Microsoft.KeyVault/vaults/keys/read",
                  "Microsoft.KeyVault/vaults/secrets/read"),
-    scoping="global",
 )
 def keyvault_key_rotation_expiry(ctx: AzureApi) -> Iterator[Result]:
     """Key Vault keys have a rotation policy and an expiry; secrets have an expiry.

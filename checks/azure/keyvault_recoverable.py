@@ -12,7 +12,6 @@ from collector.plugin import check
     id="azure_keyvault_recoverable",
     criteria=("CC6.1", "A1.2"),
     permissions=(GRAPH, "Microsoft.KeyVault/vaults/read"),
-    scoping="global",
 )
 def keyvault_recoverable(ctx: AzureApi) -> Iterator[Result]:
     """Key vaults keep deleted keys and secrets recoverable (soft delete and purge protection).

@@ -19,7 +19,6 @@ NSGS, VNETS = "Microsoft.Network/networkSecurityGroups", "Microsoft.Network/virt
                  "Microsoft.Network/networkWatchers/flowLogs/read",
                  "Microsoft.Network/networkSecurityGroups/read",
                  "Microsoft.Network/virtualNetworks/read"),
-    scoping="global",
 )
 def nsg_flow_logs_retained(ctx: AzureApi, *, min_days: int = 90) -> Iterator[Result]:
     """Network Watcher runs in every region in use and flow logs are kept long enough.

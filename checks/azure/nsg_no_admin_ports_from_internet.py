@@ -14,7 +14,6 @@ from collector.plugin import check
     id="azure_nsg_no_admin_ports_from_internet",
     criteria=("CC6.6",),
     permissions=(GRAPH, "Microsoft.Network/networkSecurityGroups/read"),
-    scoping="global",
     version="2",
 )
 def nsg_no_admin_ports_from_internet(

@@ -17,7 +17,6 @@ API = "2021-11-01"
     criteria=("CC7.2",),
     permissions=(GRAPH, "Microsoft.Sql/servers/read",
                  "Microsoft.Sql/servers/auditingSettings/read"),
-    scoping="global",
 )
 def sql_auditing_enabled(ctx: AzureApi, *, min_days: int = 90) -> Iterator[Result]:
     """Azure SQL servers audit database events and keep the audit log long enough.

@@ -17,7 +17,6 @@ API = "2021-11-01"
     id="azure_sql_no_public_firewall",
     criteria=("CC6.6",),
     permissions=(GRAPH, "Microsoft.Sql/servers/read", "Microsoft.Sql/servers/firewallRules/read"),
-    scoping="global",
 )
 def sql_no_public_firewall(ctx: AzureApi, *, max_addresses: int = 65536) -> Iterator[Result]:
     """Azure SQL servers are not open to the internet through their firewall.

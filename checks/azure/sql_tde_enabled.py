@@ -18,7 +18,6 @@ API = "2021-11-01"
     permissions=(GRAPH, "Microsoft.Sql/servers/databases/read",
                  "Microsoft.Sql/servers/databases/transparentDataEncryption/read",
                  "Microsoft.Sql/servers/encryptionProtector/read"),
-    scoping="global",
 )
 def sql_tde_enabled(ctx: AzureApi, *, require_cmk: bool = False) -> Iterator[Result]:
     """Azure SQL user databases are encrypted at rest with transparent data encryption.

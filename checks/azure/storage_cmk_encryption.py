@@ -12,7 +12,6 @@ from collector.plugin import check
     id="azure_storage_cmk_encryption",
     criteria=("CC6.1", "C1.1"),
     permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read"),
-    scoping="global",
 )
 def storage_cmk_encryption(ctx: AzureApi) -> Iterator[Result]:
     """Storage accounts encrypt data with a customer-managed key in Key Vault.

@@ -12,7 +12,6 @@ from collector.plugin import check
     id="azure_storage_no_public_blob_access",
     criteria=("CC6.1", "CC6.6"),
     permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read"),
-    scoping="global",
 )
 def storage_no_public_blob_access(
     ctx: AzureApi, *, require_network_restriction: bool = True

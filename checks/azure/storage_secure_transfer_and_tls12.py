@@ -12,7 +12,6 @@ from collector.plugin import check
     id="azure_storage_secure_transfer_and_tls12",
     criteria=("CC6.7",),
     permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read"),
-    scoping="global",
 )
 def storage_secure_transfer_and_tls12(ctx: AzureApi) -> Iterator[Result]:
     """Storage accounts accept only HTTPS (secure transfer) with TLS 1.2 or later.

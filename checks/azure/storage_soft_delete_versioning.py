@@ -18,7 +18,6 @@ BLOB_KINDS = ("StorageV2", "BlobStorage", "BlockBlobStorage", "Storage")
     criteria=("A1.2", "PI1.5"),
     permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read",
                  "Microsoft.Storage/storageAccounts/blobServices/read"),
-    scoping="global",
 )
 def storage_soft_delete_versioning(
     ctx: AzureApi, *, min_days: int = 7, require_versioning: bool = True

@@ -15,7 +15,6 @@ EXEMPT = ("GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet
     id="azure_subnet_nsg_associated",
     criteria=("CC6.6",),
     permissions=(GRAPH, "Microsoft.Network/virtualNetworks/read"),
-    scoping="global",
 )
 def subnet_nsg_associated(ctx: AzureApi, *, exempt: tuple[str, ...] = EXEMPT
                           ) -> Iterator[Result]:

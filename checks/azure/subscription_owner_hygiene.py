@@ -20,7 +20,6 @@ RISKY_USERS = ("/v1.0/users?$filter=userType eq 'Guest' or accountEnabled eq fal
     criteria=("CC6.2", "CC6.3"),
     permissions=(GRAPH, "Microsoft.Authorization/roleAssignments/read",
                  "Microsoft.Authorization/roleDefinitions/read", "graph:User.Read.All"),
-    scoping="global",
 )
 def subscription_owner_hygiene(
     ctx: AzureApi, *, min_owners: int = 2, max_owners: int = 3

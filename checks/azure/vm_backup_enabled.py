@@ -20,7 +20,6 @@ PROTECTED = ("Protected", "IRPending")
     permissions=(GRAPH, "Microsoft.Compute/virtualMachines/read",
                  "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/"
                  "protectedItems/read", "Microsoft.RecoveryServices/vaults/backupPolicies/read"),
-    scoping="global",
 )
 def vm_backup_enabled(ctx: AzureApi, *, min_days: int = 7) -> Iterator[Result]:
     """Every virtual machine is backed up by Azure Backup, keeping restore points long enough.

@@ -17,7 +17,6 @@ REDUNDANT = ("ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS")
     permissions=(GRAPH, "Microsoft.Storage/storageAccounts/read",
                  "Microsoft.DBforPostgreSQL/flexibleServers/read",
                  "Microsoft.DBforMySQL/flexibleServers/read"),
-    scoping="global",
 )
 def zone_redundancy(ctx: AzureApi) -> Iterator[Result]:
     """Storage survives a zone failure and database servers run with high availability.

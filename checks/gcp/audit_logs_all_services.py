@@ -17,7 +17,6 @@ REQUIRED = ("ADMIN_READ", "DATA_READ", "DATA_WRITE")
     id="gcp_audit_logs_all_services",
     criteria=("CC7.2",),
     permissions=(LIST_RESOURCE, LIST_IAM_POLICY),
-    scoping="global",
 )
 def audit_logs_all_services(ctx: GcpApi) -> Iterator[Result]:
     """Every project records admin-read, data-read and data-write audit logs for all services.

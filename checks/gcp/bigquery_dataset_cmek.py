@@ -14,7 +14,6 @@ from collector.plugin import check
     id="gcp_bigquery_dataset_cmek",
     criteria=("CC6.1", "C1.1"),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def bigquery_dataset_cmek(ctx: GcpApi) -> Iterator[Result]:
     """BigQuery datasets encrypt new tables with a customer-managed Cloud KMS key by default.

@@ -16,7 +16,6 @@ API = "cloudasset.googleapis.com"
     id="gcp_cloud_asset_inventory_enabled",
     criteria=("CC3.4", "CC7.1", "CC8.1"),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def cloud_asset_inventory_enabled(ctx: GcpApi) -> Iterator[Result]:
     """Every project has the Cloud Asset Inventory API enabled (asset and change history).

@@ -14,7 +14,6 @@ from collector.plugin import check
     id="gcp_cloudsql_automated_backups",
     criteria=("CC7.5", "A1.2"),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def cloudsql_automated_backups(ctx: GcpApi, *, min_retained_backups: int = 7
                                ) -> Iterator[Result]:

@@ -14,7 +14,6 @@ from collector.plugin import check
     id="gcp_cloudsql_high_availability",
     criteria=("A1.2",),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def cloudsql_high_availability(ctx: GcpApi) -> Iterator[Result]:
     """Cloud SQL instances are regional (HA) and managed instance groups span several zones.

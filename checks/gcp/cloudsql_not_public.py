@@ -41,7 +41,6 @@ def admits_internet(values: list[str]) -> list[str]:
     id="gcp_cloudsql_not_public",
     criteria=("CC6.6",),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def cloudsql_not_public(ctx: GcpApi, *, require_private_ip: bool = False) -> Iterator[Result]:
     """Cloud SQL instances authorise no network covering the whole internet.

@@ -16,7 +16,6 @@ ENCRYPTED = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
     id="gcp_cloudsql_ssl_required",
     criteria=("CC6.7",),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def cloudsql_ssl_required(ctx: GcpApi) -> Iterator[Result]:
     """Cloud SQL instances accept only encrypted (TLS) connections.

@@ -14,7 +14,6 @@ from collector.plugin import check
     id="gcp_compute_instance_no_public_ip",
     criteria=("CC6.6",),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def compute_instance_no_public_ip(ctx: GcpApi, *, allowed: tuple[str, ...] = ()
                                   ) -> Iterator[Result]:

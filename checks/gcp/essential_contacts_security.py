@@ -16,7 +16,6 @@ TOPICS = ("SECURITY", "ALL")
     id="gcp_essential_contacts_security",
     criteria=("CC2.3", "CC7.4"),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def essential_contacts_security(ctx: GcpApi) -> Iterator[Result]:
     """The organisation and every project have a contact for security notifications.

@@ -19,7 +19,6 @@ COMPUTE = "//compute.googleapis.com/"
     id="gcp_firewall_no_admin_ports_from_internet",
     criteria=("CC6.6",),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
     version="2",
 )
 def firewall_no_admin_ports_from_internet(

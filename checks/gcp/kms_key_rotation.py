@@ -14,7 +14,6 @@ from collector.plugin import check
     id="gcp_kms_key_rotation",
     criteria=("CC6.1",),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def kms_key_rotation(ctx: GcpApi, *, max_days: int = 90) -> Iterator[Result]:
     """Cloud KMS encryption keys rotate automatically at least every `max_days` days.

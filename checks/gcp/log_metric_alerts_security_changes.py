@@ -28,7 +28,6 @@ GCP benchmark 2.4-2.11 filters, compared without whitespace and case)."""
     id="gcp_log_metric_alerts_security_changes",
     criteria=("CC7.2", "CC7.3"),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def log_metric_alerts_security_changes(ctx: GcpApi) -> Iterator[Result]:
     """Each project alerts on ownership, audit, role, network, bucket IAM and SQL changes.

@@ -17,7 +17,6 @@ DAY = 86400
     id="gcp_log_storage_retention_locked",
     criteria=("CC7.2", "PI1.5"),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def log_storage_retention_locked(
     ctx: GcpApi, *, min_days: int = 365, require_lock: bool = True

@@ -17,7 +17,6 @@ DESTINATIONS = ("storage.googleapis.com/", "bigquery.googleapis.com/", "logging.
     id="gcp_logging_sink_all_logs",
     criteria=("CC7.2",),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def logging_sink_all_logs(ctx: GcpApi) -> Iterator[Result]:
     """Every project exports all its log entries through a sink with an empty filter.

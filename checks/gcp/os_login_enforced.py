@@ -14,7 +14,6 @@ from collector.plugin import check
     id="gcp_os_login_enforced",
     criteria=("CC6.1",),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def os_login_enforced(ctx: GcpApi, *, require_2fa: bool = False) -> Iterator[Result]:
     """OS Login is enabled for every project and not turned off on any instance.

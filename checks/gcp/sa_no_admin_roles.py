@@ -21,7 +21,6 @@ def is_admin_role(role: str) -> bool:
     id="gcp_sa_no_admin_roles",
     criteria=("CC6.3",),
     permissions=(LIST_RESOURCE, LIST_IAM_POLICY),
-    scoping="global",
 )
 def sa_no_admin_roles(ctx: GcpApi) -> Iterator[Result]:
     """User-managed service accounts hold no owner, editor or administrator role.

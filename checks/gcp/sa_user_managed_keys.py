@@ -15,7 +15,6 @@ from collector.plugin import check
     id="gcp_sa_user_managed_keys",
     criteria=("CC6.1", "CC6.2"),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def sa_user_managed_keys(ctx: GcpApi, *, max_age_days: int = 90) -> Iterator[Result]:
     """User-managed service account keys are younger than the maximum age.

@@ -16,7 +16,6 @@ SERVICES = ("event-threat-detection", "security-health-analytics")
     id="gcp_scc_threat_detection_enabled",
     criteria=("CC6.8", "CC7.2"),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def scc_threat_detection_enabled(ctx: GcpApi) -> Iterator[Result]:
     """Event Threat Detection and Security Health Analytics are effectively enabled.

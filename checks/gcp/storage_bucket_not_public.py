@@ -28,7 +28,6 @@ CONSTRAINT = "constraints/storage.publicAccessPrevention"
     id="gcp_storage_bucket_not_public",
     criteria=("CC6.1", "CC6.6"),
     permissions=(LIST_RESOURCE, LIST_IAM_POLICY, LIST_ORG_POLICY),
-    scoping="global",
 )
 def storage_bucket_not_public(
     ctx: GcpApi, *, require_public_access_prevention: bool = True

@@ -14,7 +14,6 @@ from collector.plugin import check
     id="gcp_storage_bucket_versioning_or_soft_delete",
     criteria=("A1.2", "PI1.5"),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def storage_bucket_versioning_or_soft_delete(ctx: GcpApi) -> Iterator[Result]:
     """Cloud Storage buckets keep deleted objects: object versioning or soft delete is on.

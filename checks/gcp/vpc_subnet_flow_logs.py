@@ -18,7 +18,6 @@ EXEMPT = ("REGIONAL_MANAGED_PROXY", "GLOBAL_MANAGED_PROXY", "INTERNAL_HTTPS_LOAD
     id="gcp_vpc_subnet_flow_logs",
     criteria=("CC7.2",),
     permissions=(LIST_RESOURCE,),
-    scoping="global",
 )
 def vpc_subnet_flow_logs(ctx: GcpApi) -> Iterator[Result]:
     """VPC subnets record flow logs.

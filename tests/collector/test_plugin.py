@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from collector.model import Result, Status
-from collector.plugin import CheckDefinitionError, DuplicateCheckError, check, discover
+from collector.plugin import (
+    CheckDefinitionError,
+    DuplicateCheckError,
+    Scoping,
+    check,
+    discover,
+)
 from tests.conftest import Moto, by_resource
 from tests.support.plugins import FIXTURES, install_dist_info
 
@@ -25,6 +31,22 @@ def test_decorator_takes_title_from_docstring_and_params_from_signature() -> Non
     assert thing.description == "More words for auditors."
     assert thing.defaults() == {"min_days": 30, "ports": (22,)}
     assert [p.kind for p in thing.params] == [int, tuple]
+
+
+@pytest.mark.parametrize(
+    ("check_id", "declared", "scoping"),
+    [("aws_x", None, "regional"), ("aws_x", "global", "global"), ("gcp_x", None, "global"),
+     ("azure_x", None, "global"), ("gcp_x", "regional", "regional")],
+)
+def test_scoping_defaults_to_the_providers(check_id: str, declared: Scoping | None,
+                                           scoping: str) -> None:
+    """AWS reads region by region; GCP and Azure through one global API per scope."""
+    def f(ctx: object) -> list[Result]:
+        """Title."""
+        return []
+
+    made = check(id=check_id, criteria=("CC6.1",), permissions=("x:Get",), scoping=declared)(f)
+    assert made.scoping == scoping
 
 
 @pytest.mark.parametrize(
