@@ -12,40 +12,18 @@ an exception still open is measured to the latest collection due (or the latest 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from collector.mapping import controls_in_force
 from collector.report.accepted import Acceptance, known_on
-from collector.report.coverage import (
-    coverage_status,
-    gap_and_stale,
-    last_slot,
-    pass_rate,
-    scheduled_days,
-    shortest,
-    split_attachments,
-)
-from collector.report.daily import (
-    CODES,
-    attached_spans,
-    categories,
-    day_codes,
-    progress,
-    time_to_fix,
-)
-from collector.report.exceptions import ExceptionInterval, track_exceptions
-from collector.report.gather import Acc, RunMappings, gather
+from collector.report.coverage import last_slot, scheduled_days, split_attachments
+from collector.report.daily import CODES, attached_spans, categories, progress, time_to_fix
+from collector.report.exceptions import track_exceptions
+from collector.report.gather import RunMappings, gather
 from collector.report.history import Step, Walker, sealed_chain
-from collector.report.model import (
-    AttachmentRow,
-    CheckRow,
-    ControlRow,
-    Coverage,
-    CriterionRow,
-    Daily,
-    PeriodReport,
-    RunRow,
-)
+from collector.report.model import AttachmentRow, Daily, PeriodReport, RunRow
+from collector.report.rows import Period, check_rows, control_rows, criterion_rows
 from collector.risks.book import RiskBook
 from collector.risks.store import load_book
 from config.criteria import Catalog
@@ -83,27 +61,17 @@ def build_period_report(repo: Repository, catalog: Catalog, settings: Settings, 
     """The report of ``start``..``end`` (inclusive UTC days) as it stood on ``as_of``.
 
     ``now`` (UTC; default: the clock, or the latest run of the period when that started
-    later) ends a period in progress: later days are neither expected nor gaps.
+    later) ends a period in progress: later days and collections not yet due are neither
+    expected nor gaps, and open exceptions end as ``_horizon`` says.
     ``frequencies`` gives check id -> frequency (from the installed checks) for stale days;
     unknown checks count as daily.
     ``remediations`` gives check id -> remediation (``Remediation.as_json()``) of the
     installed checks. ``book`` holds the accepted risks (default: the database's).
     ``only_run``: a one-run report (a Type I bundle): that run alone is read and expected.
     """
-    chain = [only_run] if only_run is not None else sealed_chain(repo)
-    clock = (now or datetime.now(UTC)).astimezone(UTC)
-    # a run of the period stamped later than the clock (a skewed host) proves its time came
-    clock = max([clock, *(r.started_at for r in chain if start <= r.started_at.date() <= end)])
-    today = clock.date()
-    last_day = min(resolve_period(start, end, as_of), today)
-    if only_run is not None:  # one run, no history: its blobs are read, the index untouched
-        runs = upto = [only_run]
-        schedule = {only_run.started_at.date(): 1}
-    else:
-        runs = period_runs(chain, start, last_day)
-        upto = chain[: chain.index(runs[-1]) + 1] if runs else []
-        schedule = scheduled_days(settings.schedule, start, last_day,
-                                  clock if today <= last_day else None)
+    window = _window(repo, settings, start, end, as_of, now, only_run)
+    runs, upto, schedule, clock, last_day = (window.runs, window.upto, window.schedule,
+                                             window.clock, window.last_day)
     rows = repo.result_sets_of_runs([r.run_id for r in upto])
     indexed = repo.indexed_sets([r.run_id for r in upto])
     mappings = RunMappings(repo)
@@ -118,99 +86,73 @@ def build_period_report(repo: Repository, catalog: Catalog, settings: Settings, 
     def criteria_of(step: Step) -> tuple[str, ...]:
         return mappings.of(step.run).get(step.key[0], ((), ""))[0]
 
-    # still-open exceptions run to the end of the last day; while that has not come, to the
-    # latest collection due or the end of the latest run, whichever is later (not the minute
-    # the report is made: the same database gives the same report until a collection is due)
-    day_end = datetime.combine(last_day + timedelta(days=1), time(), UTC)
-    due = [last_slot(settings.schedule, start, clock) if only_run is None else None,
-           *(r.finished_at or r.started_at for r in runs)]
-    period_end = day_end if clock >= day_end else min(
-        day_end, max((t for t in due if t is not None), default=clock))
+    period_end = _horizon(window, settings.schedule, start, only_run is not None)
     walk = acceptance.watch(Walker(repo, runs, rows, indexed), criteria_of)
     exceptions = acceptance.annotate(track_exceptions(walk, criteria_of, period_end))
     controls = controls_in_force(repo, runs, settings.controls)  # as the runs recorded them
     ev = gather(runs, rows, collection, mappings, controls, acceptance)
-    by_check, by_crit, by_control, titles = ev.by_check, ev.by_crit, ev.by_control, ev.titles
-    expected = sum(schedule.values())
-    freq = dict(frequencies or {})
-    fixes = dict(remediations or {})
     attachments = [a for a in repo.list_attachments() if a.attached_at.date() <= last_day]
     valid, expired = split_attachments(attachments, last_day)
-
-    def coverage(acc: Acc, frequency: str, mine: list[ExceptionInterval],
-                 counts_days: bool = True) -> Coverage:
-        """Gap and stale days only count where automated evidence is expected: in scope, and
-        not a manual-only criterion or control without checks."""
-        done = sum(1 for c in acc.collections if complete[c])
-        gaps, stale = gap_and_stale(acc.days, schedule, start, last_day, frequency)
-        p, f, e, na, fa = acc.counts
-        return Coverage(expected, done, len(acc.collections) - done,
-                        gaps if counts_days else 0, stale if counts_days else 0, p, f, e, na,
-                        pass_rate(p, f), len(mine), sum(1 for x in mine if x.fixed_at is None),
-                        fa, pass_rate(p, f - fa))
-
-    def ids(items: tuple[AttachmentRecord, ...], criteria: set[str]) -> tuple[int, ...]:
-        return tuple(a.attachment_id for a in items if a.criterion_id in criteria)
-
-    by_check_exc: dict[str, list[ExceptionInterval]] = {}
-    by_crit_exc: dict[str, list[ExceptionInterval]] = {}
-    for x in exceptions:
-        by_check_exc.setdefault(x.check_id, []).append(x)
-        for c in x.criteria:
-            by_crit_exc.setdefault(c, []).append(x)
-    in_scope = {c.id for c in catalog.in_scope(settings.soc2.categories)}
-    controls_of: dict[str, list[str]] = {}
-    for control in controls:
-        for c in control.criteria:
-            controls_of.setdefault(c, []).append(control.id)
-    spans = attached_spans(attachments)
-    criteria_rows, daily = [], {}
-    for crit in catalog:
-        acc = by_crit.get(crit.id, Acc())
-        checks = sorted(acc.checks)
-        mine = by_crit_exc.get(crit.id, [])
-        ok, old = ids(valid, {crit.id}), ids(expired, {crit.id})
-        window = shortest([freq.get(c, "daily") for c in checks])
-        criteria_rows.append(CriterionRow(
-            crit.id, crit.title, crit.category, crit.id in in_scope, crit.evidence_mode,
-            tuple(checks), tuple(sorted(controls_of.get(crit.id, []))), ok, old,
-            coverage_status(bool(checks), len(ok), crit.evidence_mode),
-            coverage(acc, window, mine, crit.id in in_scope
-                     and (bool(checks) or crit.evidence_mode != "manual"))))
-        daily[crit.id] = day_codes(ev.per_day.get(crit.id, {}), start, end, last_day,
-                                   in_scope=crit.id in in_scope, scheduled=schedule,
-                                   attached=spans.get(crit.id, ()))
-    check_rows = tuple(
-        CheckRow(cid, titles.get(cid, ""), tuple(sorted(acc.criteria)), freq.get(cid, "daily"),
-                 coverage(acc, freq.get(cid, "daily"), by_check_exc.get(cid, [])),
-                 fixes.get(cid))
-        for cid, acc in sorted(by_check.items()))
-    control_rows = []
-    for control in sorted(controls, key=lambda c: c.id):
-        acc = by_control[control.id]
-        crits = set(control.criteria)
-        ok, old = ids(valid, crits), ids(expired, crits)
-        status = coverage_status(bool(acc.checks), len(ok), "manual" if not control.checks
-                                 else "automated")
-        control_rows.append(ControlRow(
-            control.id, control.title, tuple(control.criteria), control.frequency,
-            tuple(sorted(acc.checks)), ok, old, status,
-            coverage(acc, control.frequency,
-                     [x for c in sorted(acc.checks) for x in by_check_exc.get(c, [])],
-                     bool(control.checks))))
+    period = Period(start, end, last_day, schedule, complete, ev, exceptions, controls,
+                    frozenset(c.id for c in catalog.in_scope(settings.soc2.categories)),
+                    valid, expired, attached_spans(attachments))
+    freq = dict(frequencies or {})
+    criteria, daily = criterion_rows(period, catalog, freq)
     return PeriodReport(
         start=start, end=end, as_of=last_day, schedule=settings.schedule,
-        categories=categories(criteria_rows, settings.soc2.categories),
-        catalog_version=catalog.version, runs_expected=expected, collections=len(complete),
-        collections_complete=sum(1 for v in complete.values() if v),
-        criteria=tuple(criteria_rows), checks=check_rows, controls=tuple(control_rows),
-        exceptions=tuple(exceptions), attachments=tuple(_attachment_rows(attachments, last_day)),
+        categories=categories(criteria, settings.soc2.categories),
+        catalog_version=catalog.version, runs_expected=period.expected,
+        collections=len(complete), collections_complete=sum(1 for v in complete.values() if v),
+        criteria=criteria, checks=check_rows(period, freq, dict(remediations or {})),
+        controls=control_rows(period), exceptions=tuple(exceptions),
+        attachments=tuple(_attachment_rows(attachments, last_day)),
         runs=tuple(_run_row(r, rows.get(r.run_id, ())) for r in runs),
         head_manifest_sha256=runs[-1].manifest_sha256 if runs else None,
-        progress=progress(start, end, today),
+        progress=progress(start, end, clock.date()),
         daily=Daily(start, dict(CODES), daily),
-        time_to_fix=time_to_fix(catalog.ids(), by_crit_exc),
+        time_to_fix=time_to_fix(catalog.ids(), period.by_criterion),
         risks=acceptance.rows(start, end, last_day))
+
+
+@dataclass(frozen=True)
+class _Window:
+    """The runs a report reads and the collections it expects, by the report's clock."""
+
+    runs: list[RunRecord]
+    """The period's sealed runs up to its last day, in chain order."""
+    upto: list[RunRecord]
+    """The chain up to the period's last run (earlier runs give each resource's history)."""
+    schedule: dict[date, int]
+    clock: datetime
+    last_day: date
+
+
+def _window(repo: Repository, settings: Settings, start: date, end: date, as_of: date | None,
+            now: datetime | None, only_run: RunRecord | None) -> _Window:
+    chain = [only_run] if only_run is not None else sealed_chain(repo)
+    clock = (now or datetime.now(UTC)).astimezone(UTC)
+    # a run of the period stamped later than the clock (a skewed host) proves its time came
+    clock = max([clock, *(r.started_at for r in chain if start <= r.started_at.date() <= end)])
+    last_day = min(resolve_period(start, end, as_of), clock.date())
+    if only_run is not None:  # one run, no history: its blobs are read, the index untouched
+        return _Window([only_run], [only_run], {only_run.started_at.date(): 1}, clock, last_day)
+    runs = period_runs(chain, start, last_day)
+    upto = chain[: chain.index(runs[-1]) + 1] if runs else []
+    schedule = scheduled_days(settings.schedule, start, last_day,
+                              clock if clock.date() <= last_day else None)
+    return _Window(runs, upto, schedule, clock, last_day)
+
+
+def _horizon(window: _Window, schedule: str, start: date, one_run: bool) -> datetime:
+    """Where still-open exceptions end: the end of the last day; while that has not come, the
+    latest collection due or the end of the latest run, whichever is later (not the minute the
+    report is made: the same database gives the same report until a collection is due)."""
+    day_end = datetime.combine(window.last_day + timedelta(days=1), time(), UTC)
+    if window.clock >= day_end:
+        return day_end
+    due = [None if one_run else last_slot(schedule, start, window.clock),
+           *(r.finished_at or r.started_at for r in window.runs)]
+    return min(day_end, max((t for t in due if t is not None), default=window.clock))
 
 
 def _attachment_rows(attachments: list[AttachmentRecord], on: date) -> list[AttachmentRow]:
