@@ -6,7 +6,7 @@ processes opening a fresh database at once migrate it exactly once. Within one p
 also serialises all migrations, because Alembic's ``op``/``context`` proxies are process-global:
 two threads migrating at once (even different databases) would cross their connections.
 
-To write a new revision after changing ``storage/models.py``, against a database at head::
+To write a new revision after changing ``storage/models/``, against a database at head::
 
     python -c "from storage.migrate import make_revision; \\
                make_revision('sqlite:///dev.db', 'add foo')"
@@ -110,7 +110,7 @@ def upgrade(engine: Engine) -> str:
 
 
 def make_revision(url: str, message: str, *, autogenerate: bool = True) -> None:
-    """Developer helper: write a new revision file comparing models.py with ``url``'s schema."""
+    """Developer helper: write a new revision file comparing storage.models with ``url``'s schema."""
     from alembic import command
 
     engine = make_engine(parse_url(url))
