@@ -11,9 +11,7 @@ prefixes and private blocks; random protocols, port ranges and lists, priorities
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import suppress
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, ip_address, ip_network
+from ipaddress import IPv4Network, ip_network
 from typing import Any
 
 from hypothesis import given, settings
@@ -21,9 +19,7 @@ from hypothesis import strategies as st
 
 from checks._network import (
     ADMIN_PORTS,
-    NOT_INTERNET_V4,
     Addresses,
-    exposures,
     parse_ports,
     parse_source,
     transports,
@@ -34,264 +30,24 @@ from checks.azure.nsg_no_admin_ports_from_internet import nsg_no_admin_ports_fro
 from checks.gcp.firewall_no_admin_ports_from_internet import (
     firewall_no_admin_ports_from_internet,
 )
-
-Address = IPv4Address | IPv6Address
-PORTS = (22, 23, 3389)
-NOT_INTERNET = [ip_network(n) for n in NOT_INTERNET_V4]
-V6_INTERNET = ip_network("2000::/3")
-WORLD = ("*", "internet", "any")
-
-
-def is_internet(addr: Address) -> bool:
-    if addr.version == 6:
-        return addr in V6_INTERNET
-    return not any(addr in n for n in NOT_INTERNET)
-
-
-def representatives(cidrs: Iterable[str], extra: Sequence[int]) -> list[Address]:
-    """The first address of every elementary interval between all prefixes' boundaries."""
-    cuts: dict[int, set[int]] = {4: {0}, 6: {0}}
-    nets = [ip_network(c, strict=False) for c in cidrs]
-    nets += [*NOT_INTERNET, V6_INTERNET]
-    for n in nets:
-        cuts[n.version] |= {int(n.network_address), int(n.broadcast_address) + 1}
-    out: list[Address] = [IPv4Address(c) for c in cuts[4] if c < 1 << 32]
-    out += [IPv6Address(c) for c in cuts[6] if c < 1 << 128]
-    out += [IPv4Address(x % (1 << 32)) for x in extra] + [IPv6Address(x) for x in extra]
-    return out
-
-
-def brute(decide: Callable[[str, int, Address], bool], cidrs: Iterable[str],
-          extra: Sequence[int], ports: Iterable[int]) -> set[tuple[str, int]]:
-    """(transport, port) where every internet address of IPv4, or of IPv6, is allowed."""
-    points = [a for a in representatives(cidrs, extra) if is_internet(a)]
-    out = set()
-    for port in ports:
-        for t in ("tcp", "udp"):
-            for version in (4, 6):
-                if all(decide(t, port, a) for a in points if a.version == version):
-                    out.add((t, port))
-    return out
-
-
-def contains(source: str, addr: Address) -> bool:
-    if source.lower() in WORLD:
-        return True
-    try:
-        net = ip_network(source, strict=False)
-    except ValueError:
-        return False  # a service tag: never the internet
-    return net.version == addr.version and addr in net
-
-
-def port_in(spec: str, port: int) -> bool:
-    if spec == "*":
-        return True
-    low, _, high = spec.partition("-")
-    return int(low) <= port <= int(high or low)
-
-
-def carries(protocol: str, t: str) -> bool:
-    p = protocol.lower()
-    return p in ("-1", "all", "*") or (p, t) in {("tcp", "tcp"), ("6", "tcp"), ("udp", "udp"),
-                                                 ("17", "udp")}
-
-
-def cidrs_in(values: Iterable[Any]) -> list[str]:
-    out = []
-    for v in values:
-        with suppress(ValueError):  # a service tag
-            out.append(str(ip_network(str(v), strict=False)))
-    return out
-
-
-# -- random rule sets --------------------------------------------------------------------
-
-@st.composite
-def split(draw: st.DrawFn, root: str, depth: int = 5) -> list[str]:
-    """A random partition of `root` into prefixes (some leaves dropped later)."""
-    out, stack = [], [(ip_network(root), 0)]
-    while stack:
-        net, d = stack.pop()
-        if d < depth and draw(st.booleans()):
-            stack.extend((s, d + 1) for s in net.subnets())
-        else:
-            out.append(str(net))
-    return out
-
-
-@st.composite
-def random_prefix(draw: st.DrawFn) -> str:
-    if draw(st.booleans()):
-        return str(ip_network((draw(st.integers(0, (1 << 32) - 1)), draw(st.integers(0, 32))),
-                              strict=False))
-    return str(ip_network((draw(st.integers(0, (1 << 128) - 1)), draw(st.integers(0, 128))),
-                          strict=False))
-
-
-@st.composite
-def source_groups(draw: st.DrawFn, n: int, tags: Sequence[str] = ()) -> list[list[str]]:
-    """`n` source lists that share out random splits of IPv4/IPv6 and other prefixes."""
-    pool = draw(split("0.0.0.0/0")) + draw(split(draw(st.sampled_from(["::/0", "2000::/3"]))))
-    pool += draw(st.lists(random_prefix(), max_size=3))
-    pool += draw(st.lists(st.sampled_from(["0.0.0.0/0", "::/0", *NOT_INTERNET_V4, *tags]),
-                          max_size=3))
-    groups: list[list[str]] = [[] for _ in range(n)]
-    for src in pool:  # most of the split is kept, shared among one or two rules
-        if n and draw(st.integers(0, 7)):
-            for at in draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=2)):
-                groups[at].append(src)
-    return groups
-
-
-@st.composite
-def deny_sources(draw: st.DrawFn, own: list[str], groups: list[list[str]]) -> list[str]:
-    """A deny's sources: its own share, or prefixes taken from the allows (overlapping)."""
-    pool = sorted({s for g in groups for s in g})
-    if bool(pool) and draw(st.booleans()):
-        return draw(st.lists(st.sampled_from(pool), min_size=1, max_size=4))
-    return own
-
-
-SPECS = ["22", "23", "3389", "20-25", "0-65535", "3000-4000", "24-3388", "22-22"]
-admin_ports = st.lists(st.sampled_from(PORTS), min_size=1, max_size=3, unique=True)
-
-
-@st.composite
-def aws_group(draw: st.DrawFn) -> dict[str, Any]:
-    n = draw(st.integers(0, 6))
-    perms = []
-    for sources in draw(source_groups(n)):
-        protocol = draw(st.sampled_from(["tcp", "udp", "icmp", "icmpv6", "-1", "6", "17",
-                                         "50", "58"]))
-        low = draw(st.sampled_from([0, 20, 22, 23, 3000]))
-        perm: dict[str, Any] = {"IpProtocol": protocol, "FromPort": low,
-                                "ToPort": draw(st.integers(low, 65535)) if draw(st.booleans())
-                                else low + draw(st.integers(0, 5)),
-                                "IpRanges": [{"CidrIp": s} for s in sources if ":" not in s],
-                                "Ipv6Ranges": [{"CidrIpv6": s} for s in sources if ":" in s]}
-        perms.append(perm)
-    return {"IpPermissions": perms}
-
-
-@st.composite
-def gcp_network(draw: st.DrawFn, targets: bool = False) -> list[dict[str, Any]]:
-    n = draw(st.integers(0, 6))
-    out = []
-    groups = draw(source_groups(n))
-    for i, sources in enumerate(groups):
-        allow = bool(draw(st.integers(0, 2)))
-        protocols = ["tcp", "tcp", "udp", "icmp", "esp", "ah", "all", "all", "6", "17", "sctp",
-                     "47"]
-        if not allow:  # denies wide and early, so that they shadow often
-            sources = draw(deny_sources(sources, groups))
-            protocols = ["all", "tcp", "icmp"]
-        entries: list[dict[str, str | list[str]]] = [
-            {"IPProtocol": draw(st.sampled_from(protocols))}
-                   for _ in range(draw(st.integers(1, 2)))]
-        for e in entries:
-            if draw(st.booleans()):
-                e["ports"] = draw(st.lists(st.sampled_from(SPECS), min_size=1, max_size=2))
-        fw: dict[str, Any] = {
-            "name": f"r{i}", "priority": draw(st.sampled_from([100, 1000, 1000, 2000]
-                                                             if allow else [100, 1000])),
-            "direction": draw(st.sampled_from(["INGRESS", "INGRESS", "EGRESS"])),
-            "disabled": draw(st.booleans()) and draw(st.booleans()),
-            "allowed" if allow else "denied": entries}
-        if bool(sources) or draw(st.booleans()):
-            fw["sourceRanges"] = sources
-        if targets and draw(st.booleans()):
-            fw["targetTags"] = draw(st.lists(st.sampled_from(["a", "b"]), min_size=1,
-                                             max_size=2, unique=True))
-        out.append(fw)
-    return out
-
-
-@st.composite
-def azure_nsg(draw: st.DrawFn, narrow_allows: bool = False) -> dict[str, Any]:
-    n = draw(st.integers(0, 6))
-    priorities = list(draw(st.permutations(range(100, 100 + 10 * max(n, 1), 10))))
-    rules = []
-    groups = draw(source_groups(n, ("*", "Internet", "Any", "VirtualNetwork", "AzureCloud")))
-    for i, sources in enumerate(groups):
-        specs = draw(st.lists(st.sampled_from([*SPECS, "*"]), min_size=1, max_size=3))
-        access = draw(st.sampled_from(["Allow", "Allow", "Deny"]))
-        protocol = draw(st.sampled_from(["Tcp", "Tcp", "Udp", "Icmp", "Esp", "Ah", "*", "*"]))
-        if access == "Deny":  # denies wide and early, so that they shadow often
-            sources = draw(deny_sources(sources, groups))
-            specs = draw(st.lists(st.sampled_from(["*", "20-25", "22", "3389"]), min_size=1,
-                                  max_size=2))
-            protocol = draw(st.sampled_from(["*", "Tcp", "Icmp"]))
-            priorities[i] = draw(st.sampled_from([priorities[i], 10 + i]))
-        narrow = access == "Deny" or narrow_allows
-        props: dict[str, Any] = {
-            "priority": priorities[i], "access": access,
-            "direction": draw(st.sampled_from(["Inbound"] * 4 + ["Outbound"])),
-            "protocol": protocol,
-            "sourcePortRange": "*", "sourceAddressPrefixes": sources or ["VirtualNetwork"],
-            "destinationAddressPrefix": draw(st.sampled_from(["*", "*", "10.0.0.4"]))
-            if narrow else "*",
-            "destinationPortRanges": specs}
-        rules.append({"name": f"r{i}", "properties": props})
-    return {"securityRules": rules}
-
-
-# -- the oracles ---------------------------------------------------------------------------
-
-def aws_decide(group: Mapping[str, Any]) -> Callable[[str, int, Address], bool]:
-    def decide(t: str, port: int, addr: Address) -> bool:
-        for p in group["IpPermissions"]:
-            ported = p["IpProtocol"] == "-1" or p["FromPort"] <= port <= p["ToPort"]
-            sources = [r["CidrIp"] for r in p["IpRanges"]] + [r["CidrIpv6"]
-                                                             for r in p["Ipv6Ranges"]]
-            if carries(p["IpProtocol"], t) and ported and any(contains(s, addr)
-                                                               for s in sources):
-                return True
-        return False
-    return decide
-
-
-def gcp_decide(rules: list[dict[str, Any]], tags: frozenset[str] = frozenset()
-               ) -> Callable[[str, int, Address], bool]:
-    live = [r for r in rules if r["direction"] == "INGRESS" and not r["disabled"]
-            and (not r.get("targetTags") or tags & set(r["targetTags"]))]
-    live.sort(key=lambda r: (r["priority"], "allowed" in r))
-
-    def decide(t: str, port: int, addr: Address) -> bool:
-        for r in live:
-            entries = r.get("allowed") or r.get("denied") or []
-            sources = r.get("sourceRanges") or ["0.0.0.0/0"]
-            if any(carries(e["IPProtocol"], t) and (e["IPProtocol"] == "all"
-                                                    or any(port_in(s, port)
-                                                           for s in e.get("ports", ["*"])))
-                   for e in entries) and any(contains(s, addr) for s in sources):
-                return "allowed" in r
-        return False
-    return decide
-
-
-def azure_decide(nsg: Mapping[str, Any], destination: str = "10.9.9.9"
-                 ) -> Callable[[str, int, Address], bool]:
-    """Evaluated for one destination address of the NSG."""
-    rules = sorted((r["properties"] for r in nsg["securityRules"]), key=lambda p: p["priority"])
-
-    def decide(t: str, port: int, addr: Address) -> bool:
-        for p in rules:
-            if (p["direction"] == "Inbound" and contains(p["destinationAddressPrefix"],
-                                                         ip_address(destination))
-                    and carries(p["protocol"], t)
-                    and any(port_in(s, port) for s in p["destinationPortRanges"])
-                    and any(contains(s, addr) for s in p["sourceAddressPrefixes"])):
-                return bool(p["access"] == "Allow")
-        return False
-    return decide
-
-
-def found(rules: Any, ports: Iterable[int]) -> set[tuple[str, int]]:
-    return {(e.transport, e.port) for e in exposures(rules, ports)}
-
-
-extra = st.lists(st.integers(0, (1 << 128) - 1), max_size=4)
+from tests.checks.network_oracle import (
+    aws_decide,
+    azure_decide,
+    brute,
+    cidrs_in,
+    contains,
+    found,
+    gcp_decide,
+    representatives,
+)
+from tests.checks.network_rules import (
+    admin_ports,
+    aws_group,
+    azure_nsg,
+    extra,
+    gcp_network,
+    random_prefix,
+)
 
 
 @settings(max_examples=300, deadline=None)
