@@ -4,9 +4,7 @@ The oracle reads the raw provider rules itself and decides address by address wi
 `ipaddress` membership (`addr in ip_network(cidr)`), first matching rule wins, port by port.
 Its addresses are exact, not a sample: one representative of every elementary interval cut
 by the boundaries of all prefixes involved (within one interval every rule and the internet
-definition answer alike), plus random addresses. Random rule sets draw their sources from
-random splits of 0.0.0.0/0 and ::/0 (so unions covering the internet are common), random
-prefixes and private blocks; random protocols, port ranges and lists, priorities and actions.
+definition answer alike), plus random addresses.
 """
 
 from __future__ import annotations

@@ -1,12 +1,7 @@
 """checks._network against a brute-force evaluation, for each of the three rule dialects.
 
-The oracle reads the raw provider rules itself and decides address by address with
-`ipaddress` membership (`addr in ip_network(cidr)`), first matching rule wins, port by port.
-Its addresses are exact, not a sample: one representative of every elementary interval cut
-by the boundaries of all prefixes involved (within one interval every rule and the internet
-definition answer alike), plus random addresses. Random rule sets draw their sources from
-random splits of 0.0.0.0/0 and ::/0 (so unions covering the internet are common), random
-prefixes and private blocks; random protocols, port ranges and lists, priorities and actions.
+`network_oracle` decides address by address with `ipaddress`, over exact representatives of
+every interval the rules cut; `network_rules` draws the random rule sets. Then examples.
 """
 
 from __future__ import annotations
