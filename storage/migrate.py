@@ -110,7 +110,7 @@ def upgrade(engine: Engine) -> str:
 
 
 def make_revision(url: str, message: str, *, autogenerate: bool = True) -> None:
-    """Developer helper: write a new revision file comparing storage.models with ``url``'s schema."""
+    """Developer helper: write a new revision file against ``url``'s schema."""
     from alembic import command
 
     engine = make_engine(parse_url(url))
