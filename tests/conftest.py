@@ -15,6 +15,7 @@ from collector.model import Result
 from collector.plugin import Check, ParamValue
 from collector.testing import by_resource
 from collector.testing.aws import FAKE_ENV, AwsEstate, fake_aws_env
+from tests.support import postgres
 from tests.support.browser import skip_reason
 
 __all__ = ["FAKE_ENV", "Moto", "by_resource"]
@@ -57,7 +58,10 @@ def moto(moto_server: MotoServer) -> Moto:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """One line when the browser tests could not run, saying why (see tests/support/browser)."""
+    """One line when the browser tests could not run, saying why (see tests/support/browser),
+    and one when the local PostgreSQL had to be started (tests/support/postgres)."""
     why = skip_reason()
     if why is not None:
         terminalreporter.write_line(f"browser tests skipped: {why}")
+    for line in postgres.started:
+        terminalreporter.write_line(line)

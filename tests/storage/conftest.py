@@ -2,13 +2,15 @@
 
 PostgreSQL comes from ``EVIDENCE_TEST_PG_URL`` (default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``); each test gets a fresh schema, dropped
-afterwards. If PostgreSQL is unreachable its tests fail, unless ``EVIDENCE_TEST_SKIP_PG=1``.
+afterwards. A local cluster found down is started (tests/support/postgres.py); if PostgreSQL is
+still unreachable its tests fail, unless ``EVIDENCE_TEST_SKIP_PG=1``.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -16,6 +18,7 @@ from sqlalchemy import Engine, create_engine, exc, text
 from sqlalchemy.engine import make_url
 
 from storage import Repository
+from tests.support.postgres import start_local
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -25,16 +28,29 @@ def pg_admin() -> Iterator[Engine | str]:
     """An engine on the test PostgreSQL, or the reason it is unreachable."""
     url = make_url(os.environ.get("EVIDENCE_TEST_PG_URL", DEFAULT_PG_URL))
     engine = create_engine(url, connect_args={"connect_timeout": 5})
-    try:
-        with engine.connect():
-            pass
-    except exc.DBAPIError as e:
+    why = reach(engine)
+    if why is not None and start_local() is None:
+        why = reach(engine, attempts=30)
+    if why is not None:
         engine.dispose()
-        shown = url.render_as_string(hide_password=True)
-        yield f"PostgreSQL unreachable at {shown}: {' '.join(str(e.orig).split())}"
+        yield f"PostgreSQL unreachable at {url.render_as_string(hide_password=True)}: {why}"
         return
     yield engine
     engine.dispose()
+
+
+def reach(engine: Engine, attempts: int = 1) -> str | None:
+    """None once `engine` connects (trying once a second), else the last error in one line."""
+    why = "not tried"
+    for attempt in range(attempts):
+        try:
+            with engine.connect():
+                return None
+        except exc.DBAPIError as e:
+            why = " ".join(str(e.orig).split())
+        if attempt + 1 < attempts:
+            time.sleep(1)
+    return why
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
